@@ -1,0 +1,5 @@
+import { CreateContentSchema1795998985000 } from "./1795998985000-create-content-schema";
+import { AddTokensAndFeedEvents1795999162000 } from "./1795999162000-add-tokens-and-feed-events";
+
+/** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
+export const migrations = [CreateContentSchema1795998985000, AddTokensAndFeedEvents1795999162000];

@@ -1,0 +1,99 @@
+/**
+ * The only reader of process.env. Everything a user can configure is parsed and
+ * validated here once; the rest of the code receives a typed, frozen Config.
+ */
+export type CommentModeration = "post" | "pre";
+
+export interface Config {
+  /** production hides error details and field suggestions. */
+  readonly production: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** PostgreSQL connection string; when absent an embedded PGlite database under dataDir is used. */
+  readonly databaseUrl: string | undefined;
+  /** Where the embedded database lives; "memory://" keeps it in memory only. */
+  readonly dataDir: string;
+  /** Fill an empty database with demo content on start. */
+  readonly seedDemo: boolean;
+  readonly redisUrl: string | undefined;
+  readonly dbPoolSize: number;
+  /** Server-side cap on any SQL statement, so no request hangs on a sick database. */
+  readonly statementTimeoutMs: number;
+  readonly logLevel: string;
+  readonly commentModeration: CommentModeration;
+  readonly commentRateLimit: number;
+  readonly commentRateWindowSeconds: number;
+  readonly bannedWords: readonly string[];
+  /** How often the scheduler looks for SCHEDULED articles that are due, in ms; 0 disables the loop. */
+  readonly schedulerIntervalMs: number;
+  readonly introspection: boolean;
+  readonly maxBodyBytes: number;
+  /** Grace period for in-flight requests on SIGTERM. */
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** Parses configuration from an environment map (process.env by default). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const production = env.NODE_ENV === "production";
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const config: Config = {
+    production,
+    host: env.HOST || "0.0.0.0",
+    port: int(env, "PORT", 4000, 0, 65535),
+    databaseUrl,
+    dataDir: env.DATA_DIR || "./data",
+    seedDemo: bool(env, "SEED_DEMO", databaseUrl === undefined),
+    redisUrl: env.REDIS_URL || undefined,
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 1000),
+    statementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 0),
+    logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
+    commentModeration: oneOf(env, "COMMENT_MODERATION", ["post", "pre"] as const, "post"),
+    commentRateLimit: int(env, "COMMENT_RATE_LIMIT", 5, 1),
+    commentRateWindowSeconds: int(env, "COMMENT_RATE_WINDOW_SECONDS", 60, 1),
+    bannedWords: list(env, "COMMENT_BANNED_WORDS"),
+    schedulerIntervalMs: int(env, "SCHEDULER_INTERVAL_MS", 5000, 0),
+    introspection: bool(env, "INTROSPECTION", true),
+    maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
+    shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

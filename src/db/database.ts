@@ -1,0 +1,135 @@
+import { DataSource, EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import type { Logger } from "pino";
+import { SnakeNamingStrategy } from "./naming";
+import { SqlCounter } from "./sql-counter";
+import { startEmbeddedPostgres } from "./pglite";
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  logger: Logger;
+}
+
+/** A transaction in progress: its manager, and a hook for work that must wait for the commit. */
+export interface Tx {
+  manager: EntityManager;
+  /** Runs fn after a successful commit; never when the transaction rolls back. */
+  afterCommit(fn: () => void | Promise<void>): void;
+}
+
+export class Database {
+  private constructor(
+    readonly dataSource: DataSource,
+    /** Statements sent, in total and per request: what SQL-count tests and benchmarks read. */
+    readonly sql: SqlCounter,
+    readonly kind: "postgres" | "pglite",
+    private readonly logger: Logger,
+    private readonly stopEmbedded?: () => Promise<void>,
+  ) {}
+
+  /** Connects (starting the embedded database when no URL is given); runs no migrations. */
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir);
+    const counter = new SqlCounter();
+    const dataSource = new DataSource({
+      type: "postgres",
+      url: options.databaseUrl ?? embedded!.url,
+      entities: options.entities,
+      migrations: options.migrations,
+      migrationsTableName: "typeorm_migrations",
+      namingStrategy: new SnakeNamingStrategy(),
+      synchronize: false,
+      logger: new CountingLogger(counter, options.logger),
+      extra: embedded
+        ? // PGlite serves one connection: a pool of one keeps transactions apart.
+          { max: 1 }
+        : {
+            max: options.poolSize,
+            connectionTimeoutMillis: 5000,
+            statement_timeout: options.statementTimeoutMs || undefined,
+            idle_in_transaction_session_timeout: 60_000,
+            application_name: "newsgraph",
+          },
+    });
+    try {
+      await dataSource.initialize();
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    }
+    return new Database(dataSource, counter, embedded ? "pglite" : "postgres", options.logger, embedded?.stop);
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Runs a raw statement outside any transaction. */
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(sql, params);
+  }
+
+  /**
+   * Runs fn in a transaction. Effects registered with tx.afterCommit (events for
+   * subscribers, cache purges) run only once the commit has succeeded, so nobody
+   * observes a write that could still roll back.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const effects: (() => void | Promise<void>)[] = [];
+    const result = await this.dataSource.transaction((manager) => fn({ manager, afterCommit: (e) => effects.push(e) }));
+    for (const effect of effects) {
+      try {
+        await effect();
+      } catch (error) {
+        this.logger.error({ err: error }, "after-commit effect failed");
+      }
+    }
+    return result;
+  }
+
+  async migrate(): Promise<string[]> {
+    const done = await this.dataSource.runMigrations({ transaction: "each" });
+    return done.map((m) => m.name);
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.stopEmbedded?.();
+  }
+}
+
+/** Feeds every statement TypeORM sends into the counter; logs them at trace level. */
+class CountingLogger implements OrmLogger {
+  constructor(
+    private readonly counter: SqlCounter,
+    private readonly logger: Logger,
+  ) {}
+
+  logQuery(query: string, parameters?: unknown[]): void {
+    this.counter.record();
+    if (this.logger.isLevelEnabled("trace")) this.logger.trace({ query, parameters }, "sql");
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.debug({ err: error, query }, "sql failed");
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ time, query }, "slow sql");
+  }
+
+  logSchemaBuild(): void {}
+
+  logMigration(message: string): void {
+    this.logger.info(message);
+  }
+
+  log(level: "log" | "info" | "warn", message: unknown): void {
+    if (level === "warn") this.logger.warn(String(message));
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedPostgres {
+  /** A connection string for the ordinary `pg` driver. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PGlite (PostgreSQL compiled to WebAssembly, in this process) and serves
+ * it on a loopback port over the PostgreSQL wire protocol. The application then
+ * talks to it through the same `pg` driver, type parsers and SQL as to a real
+ * server: one code path for both database modes.
+ *
+ * PGlite is a single-connection database, so the pool in front of it must hold
+ * one connection (see data-source.ts); transactions then serialise, which is
+ * correct, and slow only under heavy concurrent writes.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  let location = dataDir;
+  if (!dataDir.startsWith("memory://")) {
+    location = resolve(dataDir);
+    mkdirSync(location, { recursive: true });
+  }
+  const db = await PGlite.create(location);
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
+  await server.start();
+  const address = server["server"]?.address();
+  if (!address || typeof address === "string") throw new Error("embedded database did not get a port");
+  return {
+    url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
+import { createServer } from "./server";
+
+/** Starts the server from the environment; nothing else. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`newsgraph: ${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = await createServer(config, { logger });
+  await server.start();
+  logger.info(
+    { url: server.url, database: server.db.kind, redis: Boolean(config.redisUrl) },
+    `newsgraph ready: open ${server.url} in a browser for GraphiQL`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      logger.error("shutdown grace period over; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 1000);
+    timer.unref();
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error("newsgraph failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Node } from "../../shared/node.type";
+import { toGlobalId } from "../../shared/node-id";
+
+export enum ArticleStatus {
+  DRAFT = "DRAFT",
+  SCHEDULED = "SCHEDULED",
+  PUBLISHED = "PUBLISHED",
+  ARCHIVED = "ARCHIVED",
+}
+registerEnumType(ArticleStatus, { name: "ArticleStatus" });
+
+const WORDS_PER_MINUTE = 230;
+
+@Entity("articles")
+@Index("articles_published_sort_idx", ["sortAt", "dbId"], { where: `status = 'PUBLISHED'` })
+@Index("articles_status_sort_idx", ["status", "sortAt", "dbId"])
+@Index("articles_scheduled_idx", ["publishedAt"], { where: `status = 'SCHEDULED'` })
+// GIN over the generated tsvector; TypeORM cannot describe GIN, so the migration owns it.
+@Index("articles_search_idx", { synchronize: false })
+@ObjectType({ implements: Node })
+export class Article implements Node {
+  @PrimaryGeneratedColumn({ name: "id" })
+  dbId: number;
+
+  @Field(() => ID, { name: "id" })
+  get id(): string {
+    return toGlobalId("Article", this.dbId);
+  }
+
+  @Column({ unique: true })
+  @Field()
+  slug: string;
+
+  @Column()
+  @Field()
+  title: string;
+
+  @Column({ type: "text", nullable: true })
+  @Field(() => String, { nullable: true, description: "The opening summary shown under the headline." })
+  standfirst: string | null;
+
+  @Column({ type: "text" })
+  @Field({ description: "Markdown source." })
+  body: string;
+
+  /** Rendered and sanitised when the body is written, never per read. */
+  @Column({ type: "text" })
+  @Field({ description: "The body rendered to sanitised HTML." })
+  bodyHtml: string;
+
+  @Column({ type: "varchar", length: 16, default: ArticleStatus.DRAFT })
+  @Field(() => ArticleStatus)
+  status: ArticleStatus;
+
+  /** When it went (or, while SCHEDULED, will go) live. */
+  @Column({ type: "timestamptz", precision: 3, nullable: true })
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null;
+
+  @CreateDateColumn({ type: "timestamptz", precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: "timestamptz", precision: 3 })
+  @Field(() => Date)
+  updatedAt: Date;
+
+  /** The keyset sort key of article lists: publication time, or creation time for drafts. */
+  @Column({
+    type: "timestamptz",
+    precision: 3,
+    generatedType: "STORED",
+    asExpression: "COALESCE(published_at, created_at)",
+    insert: false,
+    update: false,
+  })
+  sortAt: Date;
+
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression:
+      "setweight(to_tsvector('english', title), 'A') || " +
+      "setweight(to_tsvector('english', COALESCE(standfirst, '')), 'B') || " +
+      "setweight(to_tsvector('english', body), 'C')",
+    select: false,
+    insert: false,
+    update: false,
+  })
+  search: string;
+
+  @Column({ default: true })
+  @Field()
+  commentsOpen: boolean;
+
+  @Column({ type: "int", default: 0 })
+  @Field(() => Int)
+  wordCount: number;
+
+  @Field(() => Int)
+  get readingTimeMinutes(): number {
+    return Math.max(1, Math.ceil(this.wordCount / WORDS_PER_MINUTE));
+  }
+}

@@ -1,0 +1,29 @@
+import { LoaderOptions, argLoader, loader, pageLoader } from "../../shared/loaders";
+import { Viewer } from "../auth/viewer";
+import type { Services } from "../services";
+
+/** Per-request article loaders: every relation of Article is one statement per page, not per row. */
+export function createArticleLoaders(services: Services, viewer: Viewer | null, options: LoaderOptions) {
+  const { article } = services;
+  const publishedCount = {
+    topic: loader(options, (keys: readonly number[]) => article.publishedCounts("topic", keys)),
+    author: loader(options, (keys: readonly number[]) => article.publishedCounts("author", keys)),
+  };
+  return {
+    byId: loader(options, (ids: readonly number[]) => article.byIds(viewer, ids)),
+    bySlug: loader(options, (slugs: readonly string[]) => article.bySlugs(viewer, slugs)),
+    byline: loader(options, (ids: readonly number[]) => article.bylines(ids)),
+    topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
+    related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),
+    commentCount: loader(options, (ids: readonly number[]) => article.commentCounts(ids)),
+    publishedCount,
+    byTopic: pageLoader(options, (keys, page) =>
+      article.publishedByLink("topic", keys, page, (k) => publishedCount.topic.load(k)),
+    ),
+    byAuthor: pageLoader(options, (keys, page) =>
+      article.publishedByLink("author", keys, page, (k) => publishedCount.author.load(k)),
+    ),
+  };
+}
+
+export type ArticleLoaders = ReturnType<typeof createArticleLoaders>;

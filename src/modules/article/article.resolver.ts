@@ -1,0 +1,104 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { BadInputError } from "../../shared/errors";
+import { expectGlobalId } from "../../shared/node-id";
+import { pageRequest } from "../../shared/pagination";
+import { Author } from "../author/author.entity";
+import { CommentConnection } from "../comment/comment.types";
+import { COMMENT_CURSOR } from "../comment/comment.service";
+import { Topic } from "../topic/topic.entity";
+import { Article } from "./article.entity";
+import { ArticleFilter, ArticleOrder } from "./article.inputs";
+import { ARTICLE_CURSOR, SEARCH_CURSOR } from "./article.service";
+import { ArticleConnection } from "./article.types";
+
+const MAX_RELATED = 20;
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => Article, {
+    nullable: true,
+    description: "By id or by slug; null when it does not exist or the caller may not see it.",
+  })
+  async article(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID, { nullable: true }) id?: string | null,
+    @Arg("slug", () => String, { nullable: true }) slug?: string | null,
+  ): Promise<Article | null> {
+    if ((id == null) === (slug == null)) throw new BadInputError({ id: "give exactly one of id and slug" });
+    if (id != null) return ctx.loaders.article.byId.load(expectGlobalId("Article", id, "id"));
+    return ctx.loaders.article.bySlug.load(slug!);
+  }
+
+  @Query(() => ArticleConnection)
+  async articles(
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("filter", () => ArticleFilter, { nullable: true }) filter?: ArticleFilter | null,
+    @Arg("orderBy", () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST_FIRST })
+    orderBy?: ArticleOrder | null,
+  ): Promise<InstanceType<typeof ArticleConnection>> {
+    const page = pageRequest(first, after, ARTICLE_CURSOR);
+    const newestFirst = (orderBy ?? ArticleOrder.NEWEST_FIRST) === ArticleOrder.NEWEST_FIRST;
+    return new ArticleConnection(await ctx.services.article.list(ctx.viewer, filter ?? {}, newestFirst, page));
+  }
+
+  @Query(() => ArticleConnection, {
+    description: "Full-text search over title, standfirst and body of published articles, best match first.",
+  })
+  async search(
+    @Ctx() ctx: Context,
+    @Arg("query", () => String) query: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<InstanceType<typeof ArticleConnection>> {
+    const page = pageRequest(first, after, SEARCH_CURSOR);
+    return new ArticleConnection(await ctx.services.article.search(query, page));
+  }
+
+  @FieldResolver(() => [Author], { description: "The byline, in order." })
+  authors(@Root() article: Article, @Ctx() ctx: Context): Promise<Author[]> {
+    return ctx.loaders.article.byline.load(article.dbId);
+  }
+
+  @FieldResolver(() => [Topic])
+  topics(@Root() article: Article, @Ctx() ctx: Context): Promise<Topic[]> {
+    return ctx.loaders.article.topics.load(article.dbId);
+  }
+
+  @FieldResolver(() => [Article], {
+    description:
+      "Published articles that share the most topics with this one, most shared first, then newest first; " +
+      "never the article itself. Batched: a page of N articles asking for this costs the same number of SQL " +
+      "statements as one.",
+  })
+  relatedArticles(
+    @Root() article: Article,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 5 }) first: number,
+  ): Promise<Article[]> {
+    if (!Number.isInteger(first) || first < 0 || first > MAX_RELATED) {
+      throw new BadInputError({ first: `must be between 0 and ${MAX_RELATED}` });
+    }
+    return ctx.loaders.article.related(article.dbId, first);
+  }
+
+  @FieldResolver(() => CommentConnection, {
+    description: "Approved comments, oldest first; replies are reached through Comment.replies.",
+  })
+  async comments(
+    @Root() article: Article,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<InstanceType<typeof CommentConnection>> {
+    const page = pageRequest(first, after, COMMENT_CURSOR);
+    return new CommentConnection(await ctx.loaders.comment.thread(article.dbId, page));
+  }
+
+  @FieldResolver(() => Int, { description: "Approved comments, replies included." })
+  commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.article.commentCount.load(article.dbId);
+  }
+}

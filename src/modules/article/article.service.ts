@@ -1,0 +1,254 @@
+import { Database } from "../../db/database";
+import { Params, RowMapper, groupBy } from "../../db/sql";
+import { BadInputError, unauthenticated } from "../../shared/errors";
+import { Page, PageRequest, toPage } from "../../shared/pagination";
+import { Viewer } from "../auth/viewer";
+import { Author } from "../author/author.entity";
+import { Topic } from "../topic/topic.entity";
+import { Article, ArticleStatus } from "./article.entity";
+import { visibleArticleSql } from "./article.visibility";
+
+export interface ArticleFilterValues {
+  topicSlugs?: string[] | null;
+  authorSlug?: string | null;
+  status?: ArticleStatus | null;
+  publishedAfter?: Date | null;
+  publishedBefore?: Date | null;
+}
+
+export const ARTICLE_CURSOR = "a";
+export const SEARCH_CURSOR = "s";
+const MAX_SEARCH_LENGTH = 200;
+
+const keyOf = (a: Article) => [a.sortAt.toISOString(), a.dbId];
+
+/** Read side of articles: lists, search, and the batched relations behind the loaders. */
+export class ArticleService {
+  constructor(
+    private readonly db: Database,
+    private readonly rows: RowMapper,
+  ) {}
+
+  private get cols(): string {
+    return this.rows.columns(Article, "a");
+  }
+
+  /** Articles by id that the viewer may see, in the order of `ids` (null where missing or hidden). */
+  async byIds(viewer: Viewer | null, ids: readonly number[]): Promise<(Article | null)[]> {
+    const q = new Params();
+    const rows = await this.db.query(
+      `SELECT ${this.cols} FROM articles a WHERE a.id = ANY(${q.p(ids)}::int[]) AND ${visibleArticleSql(viewer, q)}`,
+      q.values,
+    );
+    const byId = new Map(this.rows.hydrateAll(Article, rows).map((a) => [a.dbId, a]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async bySlugs(viewer: Viewer | null, slugs: readonly string[]): Promise<(Article | null)[]> {
+    const q = new Params();
+    const rows = await this.db.query(
+      `SELECT ${this.cols} FROM articles a WHERE a.slug = ANY(${q.p(slugs)}::text[]) AND ${visibleArticleSql(viewer, q)}`,
+      q.values,
+    );
+    const bySlug = new Map(this.rows.hydrateAll(Article, rows).map((a) => [a.slug, a]));
+    return slugs.map((s) => bySlug.get(s) ?? null);
+  }
+
+  /**
+   * The `articles` list. Without a status filter it lists PUBLISHED articles (the
+   * front page, for everyone); other statuses need a token, and writers see only
+   * their own.
+   */
+  async list(
+    viewer: Viewer | null,
+    filter: ArticleFilterValues,
+    newestFirst: boolean,
+    page: PageRequest,
+  ): Promise<Page<Article>> {
+    const status = filter.status ?? ArticleStatus.PUBLISHED;
+    if (status !== ArticleStatus.PUBLISHED && !viewer) {
+      throw unauthenticated(`Listing ${status} articles needs a WRITER token or better`);
+    }
+    if (filter.publishedAfter && filter.publishedBefore && filter.publishedAfter >= filter.publishedBefore) {
+      throw new BadInputError({ publishedBefore: "must be later than publishedAfter" });
+    }
+    const where = (q: Params): string[] => {
+      const parts = [`a.status = ${q.p(status)}`];
+      if (status !== ArticleStatus.PUBLISHED) parts.push(visibleArticleSql(viewer, q));
+      if (filter.topicSlugs) {
+        parts.push(
+          `EXISTS (SELECT 1 FROM article_topics ft JOIN topics t ON t.id = ft.topic_id ` +
+            `WHERE ft.article_id = a.id AND t.slug = ANY(${q.p(filter.topicSlugs)}::text[]))`,
+        );
+      }
+      if (filter.authorSlug != null) {
+        parts.push(
+          `EXISTS (SELECT 1 FROM article_authors fa JOIN authors au ON au.id = fa.author_id ` +
+            `WHERE fa.article_id = a.id AND au.slug = ${q.p(filter.authorSlug)})`,
+        );
+      }
+      if (filter.publishedAfter) parts.push(`a.published_at > ${q.p(filter.publishedAfter)}`);
+      if (filter.publishedBefore) parts.push(`a.published_at < ${q.p(filter.publishedBefore)}`);
+      return parts;
+    };
+
+    const q = new Params();
+    const conditions = where(q);
+    const dir = newestFirst ? "DESC" : "ASC";
+    if (page.after) {
+      const [sortAt, id] = this.articleKeyset(page.after);
+      conditions.push(`(a.sort_at, a.id) ${newestFirst ? "<" : ">"} (${q.p(sortAt)}::timestamptz, ${q.p(id)}::int)`);
+    }
+    const rows = await this.db.query(
+      `SELECT ${this.cols} FROM articles a WHERE ${conditions.join(" AND ")} ` +
+        `ORDER BY a.sort_at ${dir}, a.id ${dir} LIMIT ${q.p(page.first + 1)}`,
+      q.values,
+    );
+    return toPage(this.rows.hydrateAll(Article, rows), page, ARTICLE_CURSOR, keyOf, async () => {
+      const cq = new Params();
+      const [{ n }] = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM articles a WHERE ${where(cq).join(" AND ")}`,
+        cq.values,
+      );
+      return n;
+    });
+  }
+
+  /** Full-text search over published articles, best match first (ties: newest id first). */
+  async search(text: string, page: PageRequest): Promise<Page<Article>> {
+    const trimmed = text.trim();
+    if (!trimmed) throw new BadInputError({ query: "must not be empty" });
+    if (trimmed.length > MAX_SEARCH_LENGTH) {
+      throw new BadInputError({ query: `must be at most ${MAX_SEARCH_LENGTH} characters` });
+    }
+    const q = new Params();
+    const tsq = `websearch_to_tsquery('english', ${q.p(trimmed)})`;
+    const conditions = [`a.status = 'PUBLISHED'`, `a.search @@ ${tsq}`];
+    if (page.after) {
+      const [rank, id] = page.after;
+      if (typeof rank !== "number" || typeof id !== "number" || page.after.length !== 2) {
+        throw new BadInputError({ after: "malformed or foreign cursor" });
+      }
+      conditions.push(`(ts_rank_cd(a.search, ${tsq}), a.id) < (${q.p(rank)}::real, ${q.p(id)}::int)`);
+    }
+    const rows = await this.db.query(
+      `SELECT ${this.cols}, ts_rank_cd(a.search, ${tsq}) AS rank FROM articles a ` +
+        `WHERE ${conditions.join(" AND ")} ORDER BY rank DESC, a.id DESC LIMIT ${q.p(page.first + 1)}`,
+      q.values,
+    );
+    const ranks = new Map(rows.map((r) => [r.id as number, r.rank as number]));
+    return toPage(
+      this.rows.hydrateAll(Article, rows),
+      page,
+      SEARCH_CURSOR,
+      (a) => [ranks.get(a.dbId)!, a.dbId],
+      async () => {
+        const [{ n }] = await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM articles a WHERE a.status = 'PUBLISHED' ` +
+            `AND a.search @@ websearch_to_tsquery('english', $1)`,
+          [trimmed],
+        );
+        return n;
+      },
+    );
+  }
+
+  /**
+   * One page of published articles for each of many topics (or authors), newest
+   * first, in one statement: a LATERAL index range scan per key over the join
+   * table's denormalised published_at, so a page 5,000 deep costs what page 1 costs.
+   */
+  async publishedByLink(
+    link: "topic" | "author",
+    keys: readonly number[],
+    page: PageRequest,
+    count: (key: number) => Promise<number>,
+  ): Promise<Page<Article>[]> {
+    const table = link === "topic" ? "article_topics" : "article_authors";
+    const q = new Params();
+    let seek = "";
+    if (page.after) {
+      const [sortAt, id] = this.articleKeyset(page.after);
+      seek = `AND (l.published_at, l.article_id) < (${q.p(sortAt)}::timestamptz, ${q.p(id)}::int)`;
+    }
+    const rows = await this.db.query(
+      `SELECT k.key AS _key, ${this.cols} FROM unnest(${q.p(keys)}::int[]) AS k(key) CROSS JOIN LATERAL (` +
+        `SELECT l.article_id FROM ${table} l WHERE l.${link}_id = k.key AND l.published_at IS NOT NULL ${seek} ` +
+        `ORDER BY l.published_at DESC, l.article_id DESC LIMIT ${q.p(page.first + 1)}) p ` +
+        `JOIN articles a ON a.id = p.article_id ORDER BY k.key, a.sort_at DESC, a.id DESC`,
+      q.values,
+    );
+    return groupBy(keys, rows, (r) => r._key as number).map((group, i) =>
+      toPage(this.rows.hydrateAll(Article, group), page, ARTICLE_CURSOR, keyOf, () => count(keys[i]!)),
+    );
+  }
+
+  /** How many published articles each topic (or author) has. */
+  async publishedCounts(link: "topic" | "author", keys: readonly number[]): Promise<number[]> {
+    const table = link === "topic" ? "article_topics" : "article_authors";
+    const rows = await this.db.query<{ key: number; n: number }>(
+      `SELECT ${link}_id AS key, count(*)::int AS n FROM ${table} ` +
+        `WHERE ${link}_id = ANY($1::int[]) AND published_at IS NOT NULL GROUP BY ${link}_id`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r.n]));
+    return keys.map((k) => byKey.get(k) ?? 0);
+  }
+
+  /** The bylines of many articles, in byline order. */
+  async bylines(articleIds: readonly number[]): Promise<Author[][]> {
+    const rows = await this.db.query(
+      `SELECT l.article_id AS _key, ${this.rows.columns(Author, "au")} FROM article_authors l ` +
+        `JOIN authors au ON au.id = l.author_id WHERE l.article_id = ANY($1::int[]) ORDER BY l.article_id, l.position`,
+      [articleIds],
+    );
+    return groupBy(articleIds, rows, (r) => r._key as number).map((g) => this.rows.hydrateAll(Author, g));
+  }
+
+  /** The topics of many articles, by name. */
+  async topics(articleIds: readonly number[]): Promise<Topic[][]> {
+    const rows = await this.db.query(
+      `SELECT l.article_id AS _key, ${this.rows.columns(Topic, "t")} FROM article_topics l ` +
+        `JOIN topics t ON t.id = l.topic_id WHERE l.article_id = ANY($1::int[]) ORDER BY l.article_id, t.name, t.id`,
+      [articleIds],
+    );
+    return groupBy(articleIds, rows, (r) => r._key as number).map((g) => this.rows.hydrateAll(Topic, g));
+  }
+
+  /**
+   * Related articles of many articles in one statement: published articles that
+   * share the most topics, then the newest; never the article itself.
+   */
+  async related(articleIds: readonly number[], first: number): Promise<Article[][]> {
+    const rows = await this.db.query(
+      `SELECT k.src AS _key, ${this.cols} FROM unnest($1::int[]) AS k(src) CROSS JOIN LATERAL (` +
+        `SELECT o.article_id, count(*) AS shared, max(o.published_at) AS published_at ` +
+        `FROM article_topics s JOIN article_topics o ON o.topic_id = s.topic_id ` +
+        `WHERE s.article_id = k.src AND o.article_id <> k.src AND o.published_at IS NOT NULL ` +
+        `GROUP BY o.article_id ORDER BY shared DESC, published_at DESC, o.article_id DESC LIMIT $2) r ` +
+        `JOIN articles a ON a.id = r.article_id ` +
+        `ORDER BY k.src, r.shared DESC, r.published_at DESC, r.article_id DESC`,
+      [articleIds, first],
+    );
+    return groupBy(articleIds, rows, (r) => r._key as number).map((g) => this.rows.hydrateAll(Article, g));
+  }
+
+  /** Approved comments (replies included) of many articles. */
+  async commentCounts(articleIds: readonly number[]): Promise<number[]> {
+    const rows = await this.db.query<{ key: number; n: number }>(
+      `SELECT article_id AS key, count(*)::int AS n FROM comments ` +
+        `WHERE article_id = ANY($1::int[]) AND status = 'APPROVED' GROUP BY article_id`,
+      [articleIds],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r.n]));
+    return articleIds.map((k) => byKey.get(k) ?? 0);
+  }
+
+  private articleKeyset(keys: readonly (string | number)[]): [string, number] {
+    const [sortAt, id] = keys;
+    if (keys.length !== 2 || typeof sortAt !== "string" || typeof id !== "number" || isNaN(Date.parse(sortAt))) {
+      throw new BadInputError({ after: "malformed or foreign cursor" });
+    }
+    return [sortAt, id];
+  }
+}

@@ -1,0 +1,4 @@
+import { connectionType } from "../../shared/pagination";
+import { Article } from "./article.entity";
+
+export const ArticleConnection = connectionType(Article, "Article");

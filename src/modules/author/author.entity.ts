@@ -1,0 +1,37 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../shared/node.type";
+import { toGlobalId } from "../../shared/node-id";
+
+/** A person in bylines. Writers, editors and admins are authors with API tokens. */
+@Entity("authors")
+@Index("authors_name_idx", ["name", "dbId"])
+@ObjectType({ implements: Node })
+export class Author implements Node {
+  @PrimaryGeneratedColumn({ name: "id" })
+  dbId: number;
+
+  @Field(() => ID, { name: "id" })
+  get id(): string {
+    return toGlobalId("Author", this.dbId);
+  }
+
+  @Column({ unique: true })
+  @Field()
+  slug: string;
+
+  @Column()
+  @Field()
+  name: string;
+
+  @Column({ type: "text", nullable: true })
+  @Field(() => String, { nullable: true })
+  bio: string | null;
+
+  @Column({ type: "text", nullable: true })
+  @Field(() => String, { nullable: true })
+  avatarUrl: string | null;
+
+  @CreateDateColumn({ type: "timestamptz", precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,35 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { pageRequest } from "../../shared/pagination";
+import { ARTICLE_CURSOR } from "../article/article.service";
+import { ArticleConnection } from "../article/article.types";
+import { Author } from "./author.entity";
+import { AuthorConnection } from "./author.types";
+
+@Resolver(() => Author)
+export class AuthorResolver {
+  @Query(() => Author, { nullable: true })
+  author(@Ctx() ctx: Context, @Arg("slug", () => String) slug: string): Promise<Author | null> {
+    return ctx.loaders.author.bySlug.load(slug);
+  }
+
+  @Query(() => AuthorConnection)
+  async authors(
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<InstanceType<typeof AuthorConnection>> {
+    return new AuthorConnection(await ctx.services.author.list(pageRequest(first, after, "au")));
+  }
+
+  @FieldResolver(() => ArticleConnection, { description: "Published articles in the author's byline, newest first." })
+  async articles(
+    @Root() author: Author,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<InstanceType<typeof ArticleConnection>> {
+    const page = pageRequest(first, after, ARTICLE_CURSOR);
+    return new ArticleConnection(await ctx.loaders.article.byAuthor(author.dbId, page));
+  }
+}

@@ -1,0 +1,27 @@
+import { Database } from "../../db/database";
+import { RowMapper } from "../../db/sql";
+import { Page, PageRequest } from "../../shared/pagination";
+import { NamedListQuery } from "../../db/named-list";
+import { Author } from "./author.entity";
+
+/** Read side of authors. Bylines are public, so authors are visible to everyone. */
+export class AuthorService {
+  private readonly named: NamedListQuery<Author>;
+
+  constructor(db: Database, rows: RowMapper) {
+    this.named = new NamedListQuery(db, rows, Author, "authors", "au");
+  }
+
+  byIds(ids: readonly number[]): Promise<(Author | null)[]> {
+    return this.named.byKeys("id", ids);
+  }
+
+  bySlugs(slugs: readonly string[]): Promise<(Author | null)[]> {
+    return this.named.byKeys("slug", slugs);
+  }
+
+  /** All authors by name. */
+  list(page: PageRequest): Promise<Page<Author>> {
+    return this.named.list(page);
+  }
+}

@@ -1,0 +1,81 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Node } from "../../shared/node.type";
+import { toGlobalId } from "../../shared/node-id";
+import { Article } from "../article/article.entity";
+
+export enum CommentStatus {
+  PENDING = "PENDING",
+  APPROVED = "APPROVED",
+  REJECTED = "REJECTED",
+  SPAM = "SPAM",
+}
+registerEnumType(CommentStatus, { name: "CommentStatus" });
+
+@Entity("comments")
+@Index("comments_thread_idx", ["articleId", "createdAt", "dbId"], {
+  where: `status = 'APPROVED' AND parent_id IS NULL`,
+})
+@Index("comments_replies_idx", ["parentId", "createdAt", "dbId"], { where: `status = 'APPROVED'` })
+@Index("comments_article_status_idx", ["articleId", "status"])
+@Index("comments_queue_idx", ["status", "createdAt"])
+@Index("comments_idempotency_idx", ["articleId", "idempotencyKey"], {
+  unique: true,
+  where: "idempotency_key IS NOT NULL",
+})
+@ObjectType({ implements: Node })
+export class Comment implements Node {
+  @PrimaryGeneratedColumn({ name: "id" })
+  dbId: number;
+
+  @Field(() => ID, { name: "id" })
+  get id(): string {
+    return toGlobalId("Comment", this.dbId);
+  }
+
+  @Column()
+  articleId: number;
+
+  @Column({ type: "int", nullable: true })
+  parentId: number | null;
+
+  /** 0 for a top-level comment; replies nest at most MAX_DEPTH deep. */
+  @Column({ type: "smallint", default: 0 })
+  depth: number;
+
+  @Column({ length: 80 })
+  @Field()
+  authorName: string;
+
+  /** For moderation only. Never a GraphQL field, never selected by read queries. */
+  @Column({ length: 254, select: false })
+  email: string;
+
+  @Column({ type: "text", nullable: true })
+  @Field(() => String, { nullable: true })
+  website: string | null;
+
+  @Column({ type: "text" })
+  @Field({ description: "Plain text as submitted (no HTML is ever interpreted)." })
+  body: string;
+
+  @Column({ type: "varchar", length: 16 })
+  @Field(() => CommentStatus)
+  status: CommentStatus;
+
+  @CreateDateColumn({ type: "timestamptz", precision: 3 })
+  @Field(() => Date)
+  createdAt: Date;
+
+  /** A client's retry key, unique per article so that racing retries store one comment. */
+  @Column({ type: "varchar", length: 128, nullable: true, select: false })
+  idempotencyKey: string | null;
+
+  @ManyToOne(() => Article, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "article_id" })
+  article?: Article;
+
+  @ManyToOne(() => Comment, { onDelete: "CASCADE", nullable: true })
+  @JoinColumn({ name: "parent_id" })
+  parent?: Comment;
+}

@@ -1,0 +1,23 @@
+import { LoaderOptions, loader, pageLoader } from "../../shared/loaders";
+import { Viewer } from "../auth/viewer";
+import type { Services } from "../services";
+
+export function createCommentLoaders(services: Services, viewer: Viewer | null, options: LoaderOptions) {
+  const { comment } = services;
+  const count = {
+    article: loader(options, (keys: readonly number[]) => comment.approvedCounts("article", keys)),
+    parent: loader(options, (keys: readonly number[]) => comment.approvedCounts("parent", keys)),
+  };
+  return {
+    byId: loader(options, (ids: readonly number[]) => comment.byIds(viewer, ids)),
+    /** Top-level approved comments of articles. */
+    thread: pageLoader(options, (keys, page) =>
+      comment.approvedPages("article", keys, page, (k) => count.article.load(k)),
+    ),
+    replies: pageLoader(options, (keys, page) =>
+      comment.approvedPages("parent", keys, page, (k) => count.parent.load(k)),
+    ),
+  };
+}
+
+export type CommentLoaders = ReturnType<typeof createCommentLoaders>;

@@ -1,0 +1,35 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { AppError } from "../../shared/errors";
+import { pageRequest } from "../../shared/pagination";
+import { Article } from "../article/article.entity";
+import { Comment } from "./comment.entity";
+import { COMMENT_CURSOR } from "./comment.service";
+import { CommentConnection } from "./comment.types";
+
+@Resolver(() => Comment)
+export class CommentResolver {
+  @FieldResolver(() => Article)
+  async article(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Article> {
+    const article = await ctx.loaders.article.byId.load(comment.articleId);
+    // A comment is only visible with its article, so this is a broken invariant, not a user error.
+    if (!article) throw new AppError("NOT_FOUND", "The comment's article is not visible");
+    return article;
+  }
+
+  @FieldResolver(() => Comment, { nullable: true })
+  parent(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment | null> | null {
+    return comment.parentId == null ? null : ctx.loaders.comment.byId.load(comment.parentId);
+  }
+
+  @FieldResolver(() => CommentConnection, { description: "Approved replies, oldest first." })
+  async replies(
+    @Root() comment: Comment,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<InstanceType<typeof CommentConnection>> {
+    const page = pageRequest(first, after, COMMENT_CURSOR);
+    return new CommentConnection(await ctx.loaders.comment.replies(comment.dbId, page));
+  }
+}

@@ -1,0 +1,87 @@
+import { Database } from "../../db/database";
+import { Params, RowMapper, groupBy } from "../../db/sql";
+import { BadInputError } from "../../shared/errors";
+import { Page, PageRequest, toPage } from "../../shared/pagination";
+import { Viewer, isEditor } from "../auth/viewer";
+import { visibleArticleSql } from "../article/article.visibility";
+import { Comment } from "./comment.entity";
+
+export const COMMENT_CURSOR = "c";
+const keyOf = (c: Comment) => [c.createdAt.toISOString(), c.dbId];
+
+/** Read side of comments: by id, threads and replies (approved only, oldest first). */
+export class CommentService {
+  constructor(
+    private readonly db: Database,
+    private readonly rows: RowMapper,
+  ) {}
+
+  private get cols(): string {
+    return this.rows.columns(Comment, "c");
+  }
+
+  /**
+   * Comments the viewer may see: editors see every comment; everyone else sees
+   * approved comments of articles they may see.
+   */
+  async byIds(viewer: Viewer | null, ids: readonly number[]): Promise<(Comment | null)[]> {
+    const q = new Params();
+    const visible = isEditor(viewer) ? "TRUE" : `c.status = 'APPROVED' AND ${visibleArticleSql(viewer, q)}`;
+    const rows = await this.db.query(
+      `SELECT ${this.cols} FROM comments c JOIN articles a ON a.id = c.article_id ` +
+        `WHERE c.id = ANY(${q.p(ids)}::int[]) AND ${visible}`,
+      q.values,
+    );
+    const byId = new Map(this.rows.hydrateAll(Comment, rows).map((c) => [c.dbId, c]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * One page of approved comments under each key, oldest first, in one statement.
+   * `under` is "article" for top-level comments of articles, "parent" for replies.
+   */
+  async approvedPages(
+    under: "article" | "parent",
+    keys: readonly number[],
+    page: PageRequest,
+    count: (key: number) => Promise<number>,
+  ): Promise<Page<Comment>[]> {
+    const q = new Params();
+    const scope = under === "article" ? "c.article_id = k.key AND c.parent_id IS NULL" : "c.parent_id = k.key";
+    let seek = "";
+    if (page.after) {
+      const [createdAt, id] = page.after;
+      if (
+        page.after.length !== 2 ||
+        typeof createdAt !== "string" ||
+        typeof id !== "number" ||
+        isNaN(Date.parse(createdAt))
+      ) {
+        throw new BadInputError({ after: "malformed or foreign cursor" });
+      }
+      seek = `AND (c.created_at, c.id) > (${q.p(createdAt)}::timestamptz, ${q.p(id)}::int)`;
+    }
+    const rows = await this.db.query(
+      `SELECT k.key AS _key, p.* FROM unnest(${q.p(keys)}::int[]) AS k(key) CROSS JOIN LATERAL (` +
+        `SELECT ${this.cols} FROM comments c WHERE ${scope} AND c.status = 'APPROVED' ${seek} ` +
+        `ORDER BY c.created_at, c.id LIMIT ${q.p(page.first + 1)}) p ORDER BY k.key, p.created_at, p.id`,
+      q.values,
+    );
+    return groupBy(keys, rows, (r) => r._key as number).map((group, i) =>
+      toPage(this.rows.hydrateAll(Comment, group), page, COMMENT_CURSOR, keyOf, () => count(keys[i]!)),
+    );
+  }
+
+  /** Approved comments directly under each key (top-level of an article, or replies to a comment). */
+  async approvedCounts(under: "article" | "parent", keys: readonly number[]): Promise<number[]> {
+    const scope = under === "article" ? "article_id" : "parent_id";
+    const topLevel = under === "article" ? "AND parent_id IS NULL" : "";
+    const rows = await this.db.query<{ key: number; n: number }>(
+      `SELECT ${scope} AS key, count(*)::int AS n FROM comments ` +
+        `WHERE ${scope} = ANY($1::int[]) AND status = 'APPROVED' ${topLevel} GROUP BY ${scope}`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r.n]));
+    return keys.map((k) => byKey.get(k) ?? 0);
+  }
+}

@@ -1,0 +1,25 @@
+import { Article } from "./article/article.entity";
+import { ArticleAuthor, ArticleTopic } from "./article/article-links.entity";
+import { ArticleResolver } from "./article/article.resolver";
+import { ApiToken } from "./auth/api-token.entity";
+import { ViewerResolver } from "./auth/viewer.resolver";
+import { Author } from "./author/author.entity";
+import { AuthorResolver } from "./author/author.resolver";
+import { Comment } from "./comment/comment.entity";
+import { CommentResolver } from "./comment/comment.resolver";
+import { NodeResolver } from "./node.resolver";
+import { Topic } from "./topic/topic.entity";
+import { TopicResolver } from "./topic/topic.resolver";
+
+/** Every TypeORM entity, for the data source. */
+export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, Topic];
+
+/** Every type-graphql resolver, for the schema. */
+export const resolvers = [
+  ArticleResolver,
+  AuthorResolver,
+  CommentResolver,
+  NodeResolver,
+  TopicResolver,
+  ViewerResolver,
+] as const;

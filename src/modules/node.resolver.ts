@@ -1,0 +1,26 @@
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import type { Context } from "../context";
+import { BadInputError } from "../shared/errors";
+import { Node } from "../shared/node.type";
+import { parseGlobalId } from "../shared/node-id";
+
+@Resolver()
+export class NodeResolver {
+  /** Any object by its global id; null when it does not exist or is hidden from the caller. */
+  @Query(() => Node, { nullable: true })
+  async node(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Node | null> {
+    const parsed = parseGlobalId(id);
+    if (!parsed) throw new BadInputError({ id: "not a valid node id" });
+    const { loaders } = ctx;
+    switch (parsed.type) {
+      case "Article":
+        return loaders.article.byId.load(parsed.id);
+      case "Author":
+        return loaders.author.byId.load(parsed.id);
+      case "Comment":
+        return loaders.comment.byId.load(parsed.id);
+      case "Topic":
+        return loaders.topic.byId.load(parsed.id);
+    }
+  }
+}

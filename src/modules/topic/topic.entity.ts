@@ -1,0 +1,29 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../shared/node.type";
+import { toGlobalId } from "../../shared/node-id";
+
+@Entity("topics")
+@Index("topics_name_idx", ["name", "dbId"])
+@ObjectType({ implements: Node })
+export class Topic implements Node {
+  @PrimaryGeneratedColumn({ name: "id" })
+  dbId: number;
+
+  @Field(() => ID, { name: "id" })
+  get id(): string {
+    return toGlobalId("Topic", this.dbId);
+  }
+
+  @Column({ unique: true })
+  @Field()
+  slug: string;
+
+  @Column()
+  @Field()
+  name: string;
+
+  @Column({ type: "text", nullable: true })
+  @Field(() => String, { nullable: true })
+  description: string | null;
+}

@@ -1,0 +1,27 @@
+import { Database } from "../../db/database";
+import { RowMapper } from "../../db/sql";
+import { Page, PageRequest } from "../../shared/pagination";
+import { NamedListQuery } from "../../db/named-list";
+import { Topic } from "./topic.entity";
+
+/** Read side of topics. */
+export class TopicService {
+  private readonly named: NamedListQuery<Topic>;
+
+  constructor(db: Database, rows: RowMapper) {
+    this.named = new NamedListQuery(db, rows, Topic, "topics", "t");
+  }
+
+  byIds(ids: readonly number[]): Promise<(Topic | null)[]> {
+    return this.named.byKeys("id", ids);
+  }
+
+  bySlugs(slugs: readonly string[]): Promise<(Topic | null)[]> {
+    return this.named.byKeys("slug", slugs);
+  }
+
+  /** All topics by name. */
+  list(page: PageRequest): Promise<Page<Topic>> {
+    return this.named.list(page);
+  }
+}

@@ -1,0 +1,113 @@
+import type { Logger } from "pino";
+import { Database } from "../db/database";
+import { renderBody } from "../modules/article/article.render";
+import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
+
+export interface SeedOptions {
+  /** Skip when the database already has articles (first start of the server). */
+  onlyIfEmpty?: boolean;
+  logger?: Logger;
+  /** Reference time for "hours ago"; now by default. */
+  now?: Date;
+}
+
+/**
+ * Loads the demo newsroom. Idempotent: authors, topics and articles are keyed by
+ * slug, and an article that exists already (with its comments) is left alone,
+ * so loading twice changes nothing.
+ */
+export async function seedDemo(db: Database, options: SeedOptions = {}): Promise<{ articles: number }> {
+  if (options.onlyIfEmpty) {
+    const [{ any }] = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM articles) AS any");
+    if (any) return { articles: 0 };
+  }
+  const now = options.now ?? new Date();
+  let inserted = 0;
+  await db.transaction(async ({ manager }) => {
+    for (const a of demoAuthors) {
+      await manager.query(
+        "INSERT INTO authors (slug, name, bio, avatar_url) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING",
+        [a.slug, a.name, a.bio, a.avatarUrl],
+      );
+    }
+    for (const t of demoTopics) {
+      await manager.query(
+        "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING",
+        [t.slug, t.name, t.description],
+      );
+    }
+    const ids = async (table: string, slugs: string[]) => {
+      const rows: { id: number; slug: string }[] = await manager.query(
+        `SELECT id, slug FROM ${table} WHERE slug = ANY($1::text[])`,
+        [slugs],
+      );
+      return new Map(rows.map((r) => [r.slug, r.id]));
+    };
+    const authorIds = await ids(
+      "authors",
+      demoAuthors.map((a) => a.slug),
+    );
+    const topicIds = await ids(
+      "topics",
+      demoTopics.map((t) => t.slug),
+    );
+
+    for (const article of demoArticles) {
+      const publishedAt = new Date(now.getTime() - article.hoursAgo * 3_600_000);
+      const { html, wordCount } = renderBody(article.body);
+      const rows: { id: number }[] = await manager.query(
+        `INSERT INTO articles (slug, title, standfirst, body, body_html, status, published_at, created_at, updated_at,
+           comments_open, word_count)
+         VALUES ($1, $2, $3, $4, $5, 'PUBLISHED', $6, $6, $6, $7, $8) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+        [
+          article.slug,
+          article.title,
+          article.standfirst,
+          article.body,
+          html,
+          publishedAt,
+          article.commentsOpen ?? true,
+          wordCount,
+        ],
+      );
+      if (!rows.length) continue;
+      inserted++;
+      const articleId = rows[0]!.id;
+      for (const [position, slug] of article.authors.entries()) {
+        await manager.query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", [
+          articleId,
+          authorIds.get(slug),
+          position,
+        ]);
+      }
+      for (const slug of article.topics) {
+        await manager.query("INSERT INTO article_topics (article_id, topic_id) VALUES ($1, $2)", [
+          articleId,
+          topicIds.get(slug),
+        ]);
+      }
+      const commentIds = new Map<string, { id: number; depth: number }>();
+      for (const c of article.comments) {
+        const parent = c.replyTo ? commentIds.get(c.replyTo) : undefined;
+        const depth = parent ? parent.depth + 1 : 0;
+        const [row] = await manager.query(
+          `INSERT INTO comments (article_id, parent_id, depth, author_name, email, website, body, status, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'APPROVED', $8) RETURNING id`,
+          [
+            articleId,
+            parent?.id ?? null,
+            depth,
+            c.authorName,
+            c.email,
+            c.website ?? null,
+            c.body,
+            new Date(publishedAt.getTime() + c.minutesAfter * 60_000),
+          ],
+        );
+        commentIds.set(c.key, { id: row.id, depth });
+      }
+    }
+  });
+  options.logger?.info({ articles: inserted }, "demo content loaded");
+  return { articles: inserted };
+}

@@ -1,0 +1,51 @@
+import { GraphQLError, GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "pino";
+import { AppError } from "./errors";
+import { requestScope } from "./request-scope";
+
+/** Codes that describe the client's request and are safe to show as they are. */
+const CLIENT_CODES = new Set([
+  "BAD_USER_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "RATE_LIMITED",
+  "CONFLICT",
+  "QUERY_TOO_COMPLEX",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/**
+ * Keeps client errors as they are and masks everything else as
+ * INTERNAL_SERVER_ERROR with the request id, logging the detail under that id.
+ * No SQL, stack or driver message ever reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    const isClientError =
+      original instanceof AppError ||
+      (typeof code === "string" &&
+        CLIENT_CODES.has(code) &&
+        (original instanceof GraphQLError || !(original instanceof Error)));
+    if (isClientError) {
+      const { stacktrace: _, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const requestId = requestScope.getStore()?.requestId;
+    logger.error({ err: original, requestId, path: formatted.path }, "unexpected error");
+    return {
+      message: "Internal server error",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    };
+  };
+}

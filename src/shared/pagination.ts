@@ -1,0 +1,144 @@
+import { ClassType, Field, Int, ObjectType } from "type-graphql";
+import { BadInputError } from "./errors";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Keyset position: the sort key values of the last row seen, then its id. */
+export type KeyValue = string | number;
+export type Keyset = readonly KeyValue[];
+
+/** What a keyset query needs: how many rows, and where to start (exclusive). */
+export interface PageRequest {
+  first: number;
+  after: Keyset | null;
+}
+
+/** Validates Relay forward-pagination arguments. `kind` ties a cursor to the list it came from. */
+export function pageRequest(
+  first: number | null | undefined,
+  after: string | null | undefined,
+  kind: string,
+): PageRequest {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0) throw new BadInputError({ first: "must be 0 or more" });
+  if (size > MAX_PAGE_SIZE) throw new BadInputError({ first: `must be at most ${MAX_PAGE_SIZE}` });
+  return { first: size, after: after == null ? null : decodeCursor(after, kind, "after") };
+}
+
+export function encodeCursor(kind: string, keys: Keyset): string {
+  return Buffer.from(JSON.stringify([kind, ...keys])).toString("base64url");
+}
+
+/** Decodes a cursor of the given kind, or throws BAD_USER_INPUT naming `field`. */
+export function decodeCursor(cursor: string, kind: string, field: string): Keyset {
+  const bad = () => new BadInputError({ [field]: "malformed or foreign cursor" });
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== kind || parsed.length < 2) throw bad();
+  const keys = parsed.slice(1);
+  if (!keys.every((k) => typeof k === "string" || (typeof k === "number" && Number.isFinite(k)))) throw bad();
+  return keys as Keyset;
+}
+
+/** The shared, storage-independent result of a keyset query. */
+export interface Page<T> {
+  nodes: T[];
+  cursors: string[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+/**
+ * Builds a Page from rows fetched with LIMIT first + 1: the extra row only says
+ * whether there is a next page.
+ */
+export function toPage<T>(
+  rows: T[],
+  request: PageRequest,
+  kind: string,
+  keyOf: (row: T) => Keyset,
+  totalCount: () => Promise<number>,
+): Page<T> {
+  const nodes = rows.slice(0, request.first);
+  return {
+    nodes,
+    cursors: nodes.map((n) => encodeCursor(kind, keyOf(n))),
+    hasNextPage: rows.length > request.first,
+    hasPreviousPage: request.after !== null,
+    totalCount,
+  };
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  readonly totalCount: Promise<number>;
+}
+
+/** Creates the `XConnection` and `XEdge` object types of the Relay spec for a node type. */
+export function connectionType<T extends object>(
+  node: ClassType<T>,
+  name: string,
+): new (page: Page<T>) => Connection<T> {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionImpl implements Connection<T> {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => [node])
+    nodes: T[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    /** Counted only when asked for. */
+    @Field(() => Int)
+    get totalCount(): Promise<number> {
+      return this.page.totalCount();
+    }
+
+    constructor(private readonly page: Page<T>) {
+      this.nodes = page.nodes;
+      this.edges = page.nodes.map((n, i) => ({ cursor: page.cursors[i]!, node: n }));
+      this.pageInfo = {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: page.cursors[0] ?? null,
+        endCursor: page.cursors[page.cursors.length - 1] ?? null,
+      };
+    }
+  }
+  return ConnectionImpl;
+}

@@ -1,0 +1,9 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** Per-request facts that code far from the request (error formatting, logs) needs. */
+export interface RequestScope {
+  requestId: string;
+  operationName?: string;
+}
+
+export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -1,0 +1,29 @@
+import "reflect-metadata";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Database } from "../../src/db/database";
+import { createLogger } from "../../src/logger";
+import { entities } from "../../src/modules";
+import { migrations } from "../../migrations";
+
+/**
+ * Embedded mode: creating a PGlite cluster takes seconds, reopening one takes a
+ * fraction of that. So the run migrates one template cluster here, and every
+ * test file opens its own copy of it (tests/support/server.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) return;
+  const dir = mkdtempSync(join(tmpdir(), "newsgraph-template-"));
+  const db = await Database.open({
+    dataDir: dir,
+    poolSize: 1,
+    statementTimeoutMs: 0,
+    entities,
+    migrations,
+    logger: createLogger("warn"),
+  });
+  await db.migrate();
+  await db.close();
+  process.env.NEWSGRAPH_PGLITE_TEMPLATE = dir;
+}
