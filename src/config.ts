@@ -28,6 +28,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   readonly introspection: boolean;
   readonly maxBodyBytes: number;
+  /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits). */
+  readonly trustProxy: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
 }
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     schedulerIntervalMs: int(env, "SCHEDULER_INTERVAL_MS", 5000, 0),
     introspection: bool(env, "INTROSPECTION", true),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
+    trustProxy: bool(env, "TRUST_PROXY", false),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
     ...overrides,
   };

@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     { url: server.url, database: server.db.kind, redis: Boolean(config.redisUrl) },
     `newsgraph ready: open ${server.url} in a browser for GraphiQL`,
   );
+  if (server.demoEditorToken) {
+    // Shown once: only its hash is stored. `npm run cli -- token create` makes more.
+    console.log(
+      `\nDemo editor token (paste into GraphiQL's headers):\n  {"Authorization": "Bearer ${server.demoEditorToken}"}\n`,
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -13,13 +13,19 @@ import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
 import { createServices, Services } from "./modules/services";
 import { buildSchema } from "./schema";
+import { Role } from "./modules/auth/role";
+import { Bus, createBus } from "./pubsub";
 import { seedDemo } from "./seed/demo";
+import { Clock, systemClock } from "./shared/clock";
+import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
 import { createErrorFormatter } from "./shared/format-error";
 import { requestScope } from "./shared/request-scope";
 import { migrations } from "../migrations";
 
 export interface ServerDeps {
   logger?: Logger;
+  /** Tests pass a ManualClock to drive scheduling without sleeping. */
+  clock?: Clock;
 }
 
 export interface NewsgraphServer {
@@ -29,6 +35,8 @@ export interface NewsgraphServer {
   readonly db: Database;
   readonly services: Services;
   readonly logger: Logger;
+  /** In embedded demo mode, the token of the demo editor created on first start. */
+  readonly demoEditorToken: string | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -57,16 +65,28 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     migrations,
     logger,
   });
+  const clock = deps.clock ?? systemClock;
+  let bus: Bus | undefined;
+  let limiter: RateLimiter | undefined;
+  let services: Services;
+  let demoEditorToken: string | undefined;
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, "migrations applied");
-    if (config.seedDemo) await seedDemo(db, { onlyIfEmpty: true, logger });
+    bus = await createBus(config.redisUrl, logger);
+    limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl, clock, logger) : new MemoryRateLimiter(clock);
+    services = createServices({ config, db, bus, clock, limiter, logger });
+    if (config.seedDemo) {
+      const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
+      if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(services);
+    }
   } catch (error) {
+    await bus?.close();
+    await limiter?.close();
     await db.close();
     throw error;
   }
 
-  const services = createServices(db);
   const schema = await buildSchema();
   const httpServer = createHttpServer();
   const apollo = new ApolloServer<Context>({
@@ -76,6 +96,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     hideSchemaDetailsFromClientErrors: config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown (SIGTERM drains HTTP and closes sockets with 1001); Apollo must not race it.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
@@ -160,7 +182,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
         createContext(services, {
           authorization: headers.get("authorization"),
           requestId,
-          clientIp: req.socket.remoteAddress,
+          clientIp: clientIp(req, config.trustProxy),
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -184,8 +206,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     db,
     services,
     logger,
+    demoEditorToken,
     async start() {
       await apollo.start();
+      services.scheduler.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(config.port, config.host, () => resolve());
@@ -195,11 +219,30 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       url = `http://${host}:${port}/graphql`;
     },
     async stop() {
+      services.scheduler.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await bus!.close();
+      await limiter!.close();
       await db.close();
     },
   };
+}
+
+/** The caller's address: the socket's, or behind a trusted proxy the first X-Forwarded-For hop. */
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  if (trustProxy && typeof forwarded === "string" && forwarded.trim()) return forwarded.split(",")[0]!.trim();
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+/** First start in embedded demo mode: an editor to try mutations with, and its token (shown once). */
+async function createDemoEditor(services: Services): Promise<string> {
+  await services.db.query(
+    `INSERT INTO authors (slug, name, bio) VALUES ('demo-editor', 'Demo Editor', 'Created for trying newsgraph out.')
+     ON CONFLICT (slug) DO NOTHING`,
+  );
+  return services.auth.createToken("demo-editor", Role.EDITOR, "demo");
 }
 
 function prefersHtml(req: IncomingMessage): boolean {

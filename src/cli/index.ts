@@ -4,7 +4,10 @@ import { loadConfig } from "../config";
 import { Database } from "../db/database";
 import { createLogger } from "../logger";
 import { entities } from "../modules";
+import { AuthService } from "../modules/auth/auth.service";
+import { Role } from "../modules/auth/role";
 import { seedDemo } from "../seed/demo";
+import { AppError } from "../shared/errors";
 import { migrations } from "../../migrations";
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -14,6 +17,10 @@ commands:
   seed --demo                    load the demo newsroom (idempotent)
   author create --slug S --name N [--bio B]
                                  add an author
+  token create --author SLUG --role WRITER|EDITOR|ADMIN [--label L]
+                                 issue an API token; prints the token alone on stdout
+  token list [--author SLUG]     list tokens (never the tokens themselves)
+  token revoke --id N            revoke a token at once
 
 DATABASE_URL selects PostgreSQL; without it the embedded database under DATA_DIR is used.`;
 
@@ -38,6 +45,7 @@ export async function openDb(): Promise<Database> {
 type Command = (db: Database, args: string[]) => Promise<void>;
 
 const commands: Record<string, Command> = {
+  token,
   async migrate() {
     // openDb has applied them; say where we stand.
     console.error("migrations: up to date");
@@ -65,6 +73,49 @@ const commands: Record<string, Command> = {
     console.log(values.slug);
   },
 };
+
+async function token(db: Database, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const auth = new AuthService(db);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      author: { type: "string" },
+      role: { type: "string" },
+      label: { type: "string" },
+      id: { type: "string" },
+    },
+  });
+  switch (sub) {
+    case "create": {
+      const role = values.role?.toUpperCase();
+      if (!values.author || !role) throw new UsageError("token create needs --author and --role");
+      if (!Object.values(Role).includes(role as Role)) throw new UsageError("--role must be WRITER, EDITOR or ADMIN");
+      try {
+        console.log(await auth.createToken(values.author, role as Role, values.label ?? null));
+      } catch (error) {
+        if (error instanceof AppError) throw new UsageError(error.message);
+        throw error;
+      }
+      return;
+    }
+    case "list":
+      for (const t of await auth.listTokens(values.author)) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : "active";
+        console.log([t.id, t.authorSlug, t.role, state, t.createdAt.toISOString(), t.label ?? ""].join("\t"));
+      }
+      return;
+    case "revoke": {
+      const id = Number(values.id);
+      if (!Number.isInteger(id) || id < 1) throw new UsageError("token revoke needs --id N");
+      if (!(await auth.revokeToken(id))) throw new UsageError(`no active token with id ${id}`);
+      console.error(`token ${id} revoked`);
+      return;
+    }
+    default:
+      throw new UsageError("token needs a subcommand: create, list or revoke");
+  }
+}
 
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

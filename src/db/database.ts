@@ -15,14 +15,19 @@ export interface DatabaseOptions {
   logger: Logger;
 }
 
-/** A transaction in progress: its manager, and a hook for work that must wait for the commit. */
-export interface Tx {
+/** Runs SQL and answers rows: for SELECT, and for INSERT/UPDATE/DELETE ... RETURNING alike. */
+export interface Queryable {
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** A transaction in progress: its connection, and a hook for work that must wait for the commit. */
+export interface Tx extends Queryable {
   manager: EntityManager;
   /** Runs fn after a successful commit; never when the transaction rolls back. */
   afterCommit(fn: () => void | Promise<void>): void;
 }
 
-export class Database {
+export class Database implements Queryable {
   private constructor(
     readonly dataSource: DataSource,
     /** Statements sent, in total and per request: what SQL-count tests and benchmarks read. */
@@ -70,8 +75,14 @@ export class Database {
   }
 
   /** Runs a raw statement outside any transaction. */
-  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(sql, params);
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // The structured result gives rows for every command (TypeORM's plain one wraps UPDATE results).
+      return (await runner.query(sql, params, true)).records as T[];
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -81,7 +92,13 @@ export class Database {
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const effects: (() => void | Promise<void>)[] = [];
-    const result = await this.dataSource.transaction((manager) => fn({ manager, afterCommit: (e) => effects.push(e) }));
+    const result = await this.dataSource.transaction((manager) =>
+      fn({
+        manager,
+        afterCommit: (e) => effects.push(e),
+        query: async (sql, params = []) => (await manager.queryRunner!.query(sql, params, true)).records,
+      }),
+    );
     for (const effect of effects) {
       try {
         await effect();

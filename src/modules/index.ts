@@ -1,12 +1,14 @@
 import { Article } from "./article/article.entity";
 import { ArticleAuthor, ArticleTopic } from "./article/article-links.entity";
 import { ArticleResolver } from "./article/article.resolver";
+import { ArticleEditorResolver } from "./article/article-editor.resolver";
 import { ApiToken } from "./auth/api-token.entity";
 import { ViewerResolver } from "./auth/viewer.resolver";
 import { Author } from "./author/author.entity";
 import { AuthorResolver } from "./author/author.resolver";
 import { Comment } from "./comment/comment.entity";
 import { CommentResolver } from "./comment/comment.resolver";
+import { CommentWriteResolver } from "./comment/comment-write.resolver";
 import { NodeResolver } from "./node.resolver";
 import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
@@ -17,8 +19,10 @@ export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author,
 /** Every type-graphql resolver, for the schema. */
 export const resolvers = [
   ArticleResolver,
+  ArticleEditorResolver,
   AuthorResolver,
   CommentResolver,
+  CommentWriteResolver,
   NodeResolver,
   TopicResolver,
   ViewerResolver,

@@ -1,29 +1,53 @@
+import type { Logger } from "pino";
+import { Config } from "../config";
 import { Database } from "../db/database";
 import { RowMapper } from "../db/sql";
+import { Bus } from "../pubsub";
+import { Clock } from "../shared/clock";
+import { RateLimiter } from "../shared/rate-limiter";
+import { ArticleEditorService } from "./article/article-editor.service";
+import { ArticleScheduler } from "./article/article.scheduler";
 import { ArticleService } from "./article/article.service";
 import { AuthService } from "./auth/auth.service";
 import { AuthorService } from "./author/author.service";
+import { CommentWriteService } from "./comment/comment-write.service";
 import { CommentService } from "./comment/comment.service";
 import { TopicService } from "./topic/topic.service";
 
-/** The application-wide services; one set per server, shared by all requests. */
-export interface Services {
+export interface ServiceDeps {
+  config: Config;
   db: Database;
-  article: ArticleService;
-  auth: AuthService;
-  author: AuthorService;
-  topic: TopicService;
-  comment: CommentService;
+  bus: Bus;
+  clock: Clock;
+  limiter: RateLimiter;
+  logger: Logger;
 }
 
-export function createServices(db: Database): Services {
+/** The application-wide services: one set per server, shared by all requests. */
+export function createServices(deps: ServiceDeps) {
+  const { config, db, bus, clock, limiter, logger } = deps;
   const rows = new RowMapper(db.dataSource);
+  const articleEditor = new ArticleEditorService(db, rows, bus, clock);
   return {
     db,
+    bus,
+    clock,
+    rows,
     article: new ArticleService(db, rows),
+    articleEditor,
+    scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db),
     author: new AuthorService(db, rows),
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),
+    commentWrite: new CommentWriteService(db, rows, bus, clock, limiter, {
+      moderation: config.commentModeration,
+      rateLimit: config.commentRateLimit,
+      rateWindowSeconds: config.commentRateWindowSeconds,
+      bannedWords: config.bannedWords,
+      maxLinks: 2,
+    }),
   };
 }
+
+export type Services = ReturnType<typeof createServices>;

@@ -23,21 +23,21 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   }
   const now = options.now ?? new Date();
   let inserted = 0;
-  await db.transaction(async ({ manager }) => {
+  await db.transaction(async (conn) => {
     for (const a of demoAuthors) {
-      await manager.query(
+      await conn.query(
         "INSERT INTO authors (slug, name, bio, avatar_url) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING",
         [a.slug, a.name, a.bio, a.avatarUrl],
       );
     }
     for (const t of demoTopics) {
-      await manager.query(
+      await conn.query(
         "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING",
         [t.slug, t.name, t.description],
       );
     }
     const ids = async (table: string, slugs: string[]) => {
-      const rows: { id: number; slug: string }[] = await manager.query(
+      const rows: { id: number; slug: string }[] = await conn.query(
         `SELECT id, slug FROM ${table} WHERE slug = ANY($1::text[])`,
         [slugs],
       );
@@ -55,7 +55,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
     for (const article of demoArticles) {
       const publishedAt = new Date(now.getTime() - article.hoursAgo * 3_600_000);
       const { html, wordCount } = renderBody(article.body);
-      const rows: { id: number }[] = await manager.query(
+      const rows: { id: number }[] = await conn.query(
         `INSERT INTO articles (slug, title, standfirst, body, body_html, status, published_at, created_at, updated_at,
            comments_open, word_count)
          VALUES ($1, $2, $3, $4, $5, 'PUBLISHED', $6, $6, $6, $7, $8) ON CONFLICT (slug) DO NOTHING RETURNING id`,
@@ -74,14 +74,14 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
       inserted++;
       const articleId = rows[0]!.id;
       for (const [position, slug] of article.authors.entries()) {
-        await manager.query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", [
+        await conn.query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", [
           articleId,
           authorIds.get(slug),
           position,
         ]);
       }
       for (const slug of article.topics) {
-        await manager.query("INSERT INTO article_topics (article_id, topic_id) VALUES ($1, $2)", [
+        await conn.query("INSERT INTO article_topics (article_id, topic_id) VALUES ($1, $2)", [
           articleId,
           topicIds.get(slug),
         ]);
@@ -90,7 +90,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
       for (const c of article.comments) {
         const parent = c.replyTo ? commentIds.get(c.replyTo) : undefined;
         const depth = parent ? parent.depth + 1 : 0;
-        const [row] = await manager.query(
+        const [row] = await conn.query(
           `INSERT INTO comments (article_id, parent_id, depth, author_name, email, website, body, status, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'APPROVED', $8) RETURNING id`,
           [

@@ -17,10 +17,12 @@ export class InputErrors {
     return ok;
   }
 
-  /** Checks a trimmed string's length; returns the trimmed value. */
+  /** Checks a trimmed string's length (and that PostgreSQL can store it); returns the trimmed value. */
   text(value: string, field: string, min: number, max: number): string {
     const trimmed = value.trim();
-    if (trimmed.length < min) this.add(field, min === 1 ? "must not be empty" : `must be at least ${min} characters`);
+    if (hasNul(trimmed)) this.add(field, "must not contain NUL characters");
+    else if (trimmed.length < min)
+      this.add(field, min === 1 ? "must not be empty" : `must be at least ${min} characters`);
     else if (trimmed.length > max) this.add(field, `must be at most ${max.toLocaleString("en")} characters`);
     return trimmed;
   }
@@ -28,6 +30,11 @@ export class InputErrors {
   throwIfAny(): void {
     if (Object.keys(this.fields).length) throw new BadInputError({ ...this.fields });
   }
+}
+
+/** PostgreSQL text cannot hold U+0000. */
+export function hasNul(value: string): boolean {
+  return value.includes("\u0000");
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -64,7 +71,7 @@ export function isEmail(value: string): boolean {
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+    return !hasNul(value) && (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
   } catch {
     return false;
   }

@@ -1,0 +1,290 @@
+import { Database, Queryable, Tx } from "../../db/database";
+import { RowMapper } from "../../db/sql";
+import { Bus } from "../../pubsub";
+import { Clock } from "../../shared/clock";
+import { BadInputError, conflict, forbidden, notFound } from "../../shared/errors";
+import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
+import { Role } from "../auth/role";
+import { requireRole } from "../auth/require-role";
+import { Viewer, isEditor } from "../auth/viewer";
+import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
+import { Article, ArticleStatus } from "./article.entity";
+import { renderBody } from "./article.render";
+import { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
+
+export const MAX_TITLE = 300;
+export const MAX_STANDFIRST = 1000;
+export const MAX_BODY = 200_000;
+const MAX_SLUG_ATTEMPTS = 5;
+
+const isUniqueViolation = (error: unknown, constraint?: string) =>
+  (error as { code?: string }).code === "23505" &&
+  (constraint === undefined || String((error as { constraint?: string }).constraint).includes(constraint));
+
+/**
+ * The editorial workflow: drafts, edits, publishing (now or scheduled),
+ * unpublishing and archiving, with the newsroom's rules on who may do what.
+ * Every change that readers can observe is recorded in the feed log in the
+ * same transaction.
+ */
+export class ArticleEditorService {
+  constructor(
+    private readonly db: Database,
+    private readonly rows: RowMapper,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** WRITER or better; the article starts as a DRAFT with the caller in the byline unless given one. */
+  async create(viewer: Viewer | null, input: CreateArticleInput): Promise<Article> {
+    const caller = requireRole(viewer, Role.WRITER);
+    const errors = new InputErrors();
+    const title = errors.text(input.title, "title", 1, MAX_TITLE);
+    const standfirst = input.standfirst == null ? null : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
+    this.checkBody(errors, input.body);
+    if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    errors.throwIfAny();
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          const authorIds = await this.bylineIds(tx, caller, input.authorSlugs ?? null);
+          const topicIds = await this.topicIds(tx, input.topicSlugs ?? []);
+          const slug = input.slug ?? (await this.freeSlug(tx, slugify(title)));
+          const { html, wordCount } = renderBody(input.body);
+          const now = this.clock.now();
+          const [row] = await tx.query(
+            `INSERT INTO articles (slug, title, standfirst, body, body_html, status, comments_open, word_count,
+               created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $8, $8) RETURNING id`,
+            [slug, title, standfirst || null, input.body, html, input.commentsOpen ?? true, wordCount, now],
+          );
+          await this.replaceLinks(tx, row.id, authorIds, topicIds);
+          return this.load(tx, row.id);
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error, "UQ_")) throw error;
+        if (input.slug != null) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
+        if (attempt >= MAX_SLUG_ATTEMPTS) throw error; // a generated slug raced another writer's, again
+      }
+    }
+  }
+
+  /** Writers may edit their own drafts; editors and admins any article. */
+  async update(viewer: Viewer | null, id: number, input: UpdateArticleInput): Promise<Article> {
+    const caller = requireRole(viewer, Role.WRITER);
+    const errors = new InputErrors();
+    for (const field of ["title", "slug", "body", "topicSlugs", "authorSlugs", "commentsOpen"] as const) {
+      if (input[field] === null) errors.add(field, "cannot be null; leave it out to keep it");
+    }
+    const title = input.title == null ? undefined : errors.text(input.title, "title", 1, MAX_TITLE);
+    const standfirst =
+      input.standfirst == null ? input.standfirst : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
+    if (input.body != null) this.checkBody(errors, input.body);
+    if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    errors.throwIfAny();
+
+    try {
+      return await this.db.transaction(async (tx) => {
+        const current = await this.lockVisible(tx, caller, id);
+        if (!isEditor(caller) && current.status !== ArticleStatus.DRAFT) {
+          throw forbidden("Writers may edit only their own drafts");
+        }
+        const sets: string[] = [];
+        const params: unknown[] = [];
+        const set = (column: string, value: unknown) => {
+          params.push(value);
+          sets.push(`${column} = $${params.length}`);
+        };
+        if (title !== undefined) set("title", title);
+        if (input.slug != null) set("slug", input.slug);
+        if (standfirst !== undefined) set("standfirst", standfirst || null);
+        if (input.body != null) {
+          const { html, wordCount } = renderBody(input.body);
+          set("body", input.body);
+          set("body_html", html);
+          set("word_count", wordCount);
+        }
+        if (input.commentsOpen != null) set("comments_open", input.commentsOpen);
+        set("updated_at", this.clock.now());
+        params.push(id);
+        await tx.query(`UPDATE articles SET ${sets.join(", ")} WHERE id = $${params.length}`, params);
+
+        if (input.authorSlugs != null || input.topicSlugs != null) {
+          const authorIds = input.authorSlugs != null ? await this.bylineIds(tx, caller, input.authorSlugs) : null;
+          const topicIds = input.topicSlugs != null ? await this.topicIds(tx, input.topicSlugs) : null;
+          await this.replaceLinks(tx, id, authorIds, topicIds);
+        }
+        if (current.status === ArticleStatus.PUBLISHED) await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+        return this.load(tx, id);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, "UQ_")) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
+      throw error;
+    }
+  }
+
+  /** EDITOR or ADMIN. `at` in the future schedules it; otherwise it goes live now (or backdated to `at`). */
+  async publish(viewer: Viewer | null, id: number, at: Date | null): Promise<Article> {
+    const caller = requireRole(viewer, Role.EDITOR);
+    return this.db.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, caller, id);
+      const now = this.clock.now();
+      const scheduled = at !== null && at > now;
+      if (current.status === ArticleStatus.PUBLISHED) {
+        if (scheduled) throw new BadInputError({ at: "the article is already live; unpublish it first" });
+        return current;
+      }
+      if (!current.body.trim()) throw new BadInputError({ body: "must not be empty to publish" });
+      const status = scheduled ? ArticleStatus.SCHEDULED : ArticleStatus.PUBLISHED;
+      await tx.query("UPDATE articles SET status = $1, published_at = $2, updated_at = $3 WHERE id = $4", [
+        status,
+        at ?? now,
+        now,
+        id,
+      ]);
+      if (!scheduled) await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+      return this.load(tx, id);
+    });
+  }
+
+  /** EDITOR or ADMIN: back to DRAFT (also cancels a schedule). */
+  unpublish(viewer: Viewer | null, id: number): Promise<Article> {
+    return this.moveTo(viewer, id, ArticleStatus.DRAFT);
+  }
+
+  /** EDITOR or ADMIN: out of every list and page, kept for the record. */
+  archive(viewer: Viewer | null, id: number): Promise<Article> {
+    return this.moveTo(viewer, id, ArticleStatus.ARCHIVED);
+  }
+
+  private moveTo(viewer: Viewer | null, id: number, status: ArticleStatus.DRAFT | ArticleStatus.ARCHIVED) {
+    const caller = requireRole(viewer, Role.EDITOR);
+    return this.db.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, caller, id);
+      if (current.status === status) return current;
+      const publishedAt = status === ArticleStatus.DRAFT ? null : current.publishedAt;
+      await tx.query("UPDATE articles SET status = $1, published_at = $2, updated_at = $3 WHERE id = $4", [
+        status,
+        publishedAt,
+        this.clock.now(),
+        id,
+      ]);
+      if (current.status === ArticleStatus.PUBLISHED) await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+      return this.load(tx, id);
+    });
+  }
+
+  /**
+   * Puts every SCHEDULED article whose time has come live. Safe to run on
+   * several instances at once: the UPDATE claims each row exactly once.
+   */
+  async publishDue(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const due: { id: number }[] = await tx.query(
+        `UPDATE articles SET status = 'PUBLISHED', updated_at = $1
+         WHERE status = 'SCHEDULED' AND published_at <= $1 RETURNING id`,
+        [now],
+      );
+      for (const { id } of due.sort((a, b) => a.id - b.id)) await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+      return due.length;
+    });
+  }
+
+  /** When the next scheduled article is due, if any. */
+  async nextDue(): Promise<Date | null> {
+    const [row] = await this.db.query<{ at: Date | null }>(
+      "SELECT min(published_at) AS at FROM articles WHERE status = 'SCHEDULED'",
+    );
+    return row?.at ?? null;
+  }
+
+  private checkBody(errors: InputErrors, body: string): void {
+    if (body.length > MAX_BODY) errors.add("body", `must be at most ${MAX_BODY.toLocaleString("en")} characters`);
+    else if (hasNul(body)) errors.add("body", "must not contain NUL characters");
+  }
+
+  private record(tx: Tx, kind: FeedEventKind, articleId: number): Promise<void> {
+    return recordFeedEvent(tx, this.bus, kind, articleId);
+  }
+
+  private async load(conn: Queryable, id: number): Promise<Article> {
+    const [row] = await conn.query(`SELECT ${this.rows.columns(Article, "a")} FROM articles a WHERE a.id = $1`, [id]);
+    return this.rows.hydrate(Article, row);
+  }
+
+  /** Locks the article for the rest of the transaction; NOT_FOUND when the caller may not see it. */
+  private async lockVisible(conn: Queryable, viewer: Viewer, id: number): Promise<Article> {
+    const [row] = await conn.query(
+      `SELECT ${this.rows.columns(Article, "a")},
+         EXISTS (SELECT 1 FROM article_authors l WHERE l.article_id = a.id AND l.author_id = $2) AS in_byline
+       FROM articles a WHERE a.id = $1 FOR UPDATE`,
+      [id, viewer.authorId],
+    );
+    if (!row || (!isEditor(viewer) && row.status !== ArticleStatus.PUBLISHED && !row.in_byline)) {
+      throw notFound("Article");
+    }
+    if (!isEditor(viewer) && !row.in_byline) throw forbidden("Writers may edit only their own drafts");
+    return this.rows.hydrate(Article, row);
+  }
+
+  /** Author ids for a byline (the caller by default). Writers must stay in their own bylines. */
+  private async bylineIds(conn: Queryable, caller: Viewer, slugs: string[] | null): Promise<number[]> {
+    if (slugs === null) return [caller.authorId];
+    const errors = new InputErrors();
+    errors.check(slugs.length > 0, "authorSlugs", "needs at least one author");
+    errors.check(new Set(slugs).size === slugs.length, "authorSlugs", "lists an author twice");
+    errors.throwIfAny();
+    const ids = await this.idsBySlug(conn, "authors", "authorSlugs", "author", slugs);
+    if (!isEditor(caller) && !ids.includes(caller.authorId)) {
+      throw new BadInputError({ authorSlugs: "must include you (only editors may write bylines for others)" });
+    }
+    return ids;
+  }
+
+  private async topicIds(conn: Queryable, slugs: string[]): Promise<number[]> {
+    return this.idsBySlug(conn, "topics", "topicSlugs", "topic", [...new Set(slugs)]);
+  }
+
+  private async idsBySlug(conn: Queryable, table: string, field: string, what: string, slugs: string[]) {
+    if (!slugs.length) return [];
+    const rows: { id: number; slug: string }[] = await conn.query(
+      `SELECT id, slug FROM ${table} WHERE slug = ANY($1::text[])`,
+      [slugs],
+    );
+    const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+    const unknown = slugs.filter((s) => !bySlug.has(s));
+    if (unknown.length) throw new BadInputError({ [field]: `unknown ${what}: ${unknown.join(", ")}` });
+    return slugs.map((s) => bySlug.get(s)!);
+  }
+
+  private async replaceLinks(conn: Queryable, id: number, authorIds: number[] | null, topicIds: number[] | null) {
+    if (authorIds) {
+      await conn.query("DELETE FROM article_authors WHERE article_id = $1", [id]);
+      await conn.query(
+        `INSERT INTO article_authors (article_id, author_id, position)
+         SELECT $1, author_id, position - 1 FROM unnest($2::int[]) WITH ORDINALITY AS b(author_id, position)`,
+        [id, authorIds],
+      );
+    }
+    if (topicIds) {
+      await conn.query("DELETE FROM article_topics WHERE article_id = $1", [id]);
+      await conn.query("INSERT INTO article_topics (article_id, topic_id) SELECT $1, unnest($2::int[])", [
+        id,
+        topicIds,
+      ]);
+    }
+  }
+
+  /** The slug itself when free, else the first free "slug-N". */
+  private async freeSlug(conn: Queryable, base: string): Promise<string> {
+    const rows: { slug: string }[] = await conn.query("SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2", [
+      base,
+      `${base}-%`,
+    ]);
+    const taken = new Set(rows.map((r) => r.slug));
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+}

@@ -1,0 +1,216 @@
+import { CommentModeration } from "../../config";
+import { Database, Queryable } from "../../db/database";
+import { Params, RowMapper } from "../../db/sql";
+import { Bus } from "../../pubsub";
+import { Clock } from "../../shared/clock";
+import { BadInputError, conflict, forbidden, notFound, rateLimited } from "../../shared/errors";
+import { expectGlobalId } from "../../shared/node-id";
+import { RateLimiter } from "../../shared/rate-limiter";
+import { InputErrors, hasNul, isEmail, isHttpUrl } from "../../shared/validation";
+import { Role } from "../auth/role";
+import { requireRole } from "../auth/require-role";
+import { Viewer } from "../auth/viewer";
+import { visibleArticleSql } from "../article/article.visibility";
+import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
+import { Comment, CommentStatus } from "./comment.entity";
+import { AddCommentInput } from "./comment-write.inputs";
+import { SpamRules, holdReason } from "./spam-rules";
+
+/** Replies nest at most this deep below a top-level comment (depth 0). */
+export const MAX_REPLY_DEPTH = 5;
+const MAX_WEBSITE = 2048;
+const MAX_IDEMPOTENCY_KEY = 128;
+
+export interface CommentPolicy extends SpamRules {
+  moderation: CommentModeration;
+  rateLimit: number;
+  rateWindowSeconds: number;
+}
+
+export interface Commenter {
+  viewer: Viewer | null;
+  clientIp: string;
+}
+
+interface Submission {
+  articleId: number;
+  parentId: number | null;
+  authorName: string;
+  email: string;
+  website: string | null;
+  body: string;
+  key: string | null;
+}
+
+/** Comments from readers, and their moderation. */
+export class CommentWriteService {
+  constructor(
+    private readonly db: Database,
+    private readonly rows: RowMapper,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly limiter: RateLimiter,
+    private readonly policy: CommentPolicy,
+  ) {}
+
+  /**
+   * Validates, rate-limits and stores a comment: APPROVED at once in post
+   * moderation unless a spam rule holds it, PENDING in pre moderation. A retry
+   * with the same idempotency key returns the first comment and stores nothing.
+   */
+  async add(who: Commenter, input: AddCommentInput): Promise<Comment> {
+    const s = this.validate(input);
+    if (s.key) {
+      const existing = await this.byKey(this.db, s);
+      if (existing) return existing;
+    }
+    for (const [scope, value] of [
+      ["ip", who.clientIp],
+      ["email", s.email.toLowerCase()],
+    ] as const) {
+      const decision = await this.limiter.hit(
+        `comment:${scope}:${value}`,
+        this.policy.rateLimit,
+        this.policy.rateWindowSeconds,
+      );
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+    }
+    return this.db.transaction(async (tx) => {
+      const article = await this.commentableArticle(tx, who.viewer, s.articleId);
+      let depth = 0;
+      if (s.parentId !== null) {
+        const [parent] = await tx.query(
+          "SELECT depth FROM comments WHERE id = $1 AND article_id = $2 AND status = 'APPROVED'",
+          [s.parentId, article],
+        );
+        if (!parent) throw new BadInputError({ parentId: "is not an approved comment of this article" });
+        if (parent.depth >= MAX_REPLY_DEPTH) {
+          throw new BadInputError({ parentId: `replies nest at most ${MAX_REPLY_DEPTH} deep` });
+        }
+        depth = parent.depth + 1;
+      }
+      const status = await this.initialStatus(tx, s, input.honeypot ?? null);
+      const inserted = await tx.query(
+        `INSERT INTO comments (article_id, parent_id, depth, author_name, email, website, body, status, created_at,
+           idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (article_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [s.articleId, s.parentId, depth, s.authorName, s.email, s.website, s.body, status, this.clock.now(), s.key],
+      );
+      if (!inserted.length) {
+        // A concurrent retry with the same key committed first: answer as it did.
+        return (await this.byKey(tx, s))!;
+      }
+      const id: number = inserted[0].id;
+      const kind = status === CommentStatus.APPROVED ? FeedEventKind.COMMENT_PUBLIC : FeedEventKind.COMMENT_PENDING;
+      await recordFeedEvent(tx, this.bus, kind, s.articleId, id);
+      return this.load(tx, id);
+    });
+  }
+
+  /** EDITOR or ADMIN: moves a comment between PENDING, APPROVED, REJECTED and SPAM. */
+  async moderate(viewer: Viewer | null, id: number, status: CommentStatus): Promise<Comment> {
+    requireRole(viewer, Role.EDITOR);
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.query("SELECT status, article_id FROM comments WHERE id = $1 FOR UPDATE", [id]);
+      if (!current) throw notFound("Comment");
+      if (current.status !== status) {
+        await tx.query("UPDATE comments SET status = $1 WHERE id = $2", [status, id]);
+        const kind =
+          status === CommentStatus.APPROVED
+            ? FeedEventKind.COMMENT_PUBLIC
+            : status === CommentStatus.PENDING
+              ? FeedEventKind.COMMENT_PENDING
+              : current.status === CommentStatus.APPROVED
+                ? FeedEventKind.COMMENT_HIDDEN
+                : null;
+        if (kind) await recordFeedEvent(tx, this.bus, kind, current.article_id, id);
+      }
+      return this.load(tx, id);
+    });
+  }
+
+  private validate(input: AddCommentInput): Submission {
+    const errors = new InputErrors();
+    let articleId = 0;
+    let parentId: number | null = null;
+    try {
+      articleId = expectGlobalId("Article", input.articleId, "articleId");
+    } catch {
+      errors.add("articleId", "is not an article id");
+    }
+    if (input.parentId != null) {
+      try {
+        parentId = expectGlobalId("Comment", input.parentId, "parentId");
+      } catch {
+        errors.add("parentId", "is not a comment id");
+      }
+    }
+    const authorName = errors.text(input.authorName, "authorName", 1, 80);
+    const email = input.email.trim();
+    if (!email) errors.add("email", "is required");
+    else errors.check(isEmail(email), "email", "is not a valid email address");
+    let website: string | null = null;
+    if (input.website != null && input.website.trim() !== "") {
+      website = input.website.trim();
+      errors.check(website.length <= MAX_WEBSITE && isHttpUrl(website), "website", "must be an http(s) URL");
+    }
+    const body = errors.text(input.body, "body", 1, 5000);
+    const key = input.idempotencyKey ?? null;
+    if (key !== null) {
+      const ok = key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && !hasNul(key);
+      errors.check(ok, "idempotencyKey", `must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+    }
+    errors.throwIfAny();
+    return { articleId, parentId, authorName, email, website, body, key };
+  }
+
+  /** The comment stored under this submission's key, if any; CONFLICT when the key was used for something else. */
+  private async byKey(conn: Queryable, s: Submission): Promise<Comment | null> {
+    const [row] = await conn.query(
+      `SELECT ${this.rows.columns(Comment, "c")}, c.email FROM comments c
+       WHERE c.article_id = $1 AND c.idempotency_key = $2`,
+      [s.articleId, s.key],
+    );
+    if (!row) return null;
+    const same =
+      row.body === s.body &&
+      row.author_name === s.authorName &&
+      String(row.email).toLowerCase() === s.email.toLowerCase() &&
+      (row.parent_id ?? null) === s.parentId &&
+      (row.website ?? null) === s.website;
+    if (!same) throw conflict("This idempotencyKey was used for a different comment", { idempotencyKey: "reused" });
+    return this.rows.hydrate(Comment, row);
+  }
+
+  /** Checks the article takes comments from this caller; returns its id. */
+  private async commentableArticle(conn: Queryable, viewer: Viewer | null, id: number): Promise<number> {
+    const q = new Params();
+    const [row] = await conn.query(
+      `SELECT a.id, a.status, a.comments_open FROM articles a WHERE a.id = ${q.p(id)} AND ${visibleArticleSql(viewer, q)}
+       FOR SHARE`,
+      q.values,
+    );
+    if (!row) throw notFound("Article");
+    if (row.status !== "PUBLISHED") throw forbidden("Comments open when the article is published");
+    if (!row.comments_open) throw forbidden("Comments are closed on this article");
+    return row.id;
+  }
+
+  private async initialStatus(conn: Queryable, s: Submission, honeypot: string | null): Promise<CommentStatus> {
+    if (this.policy.moderation === "pre") return CommentStatus.PENDING;
+    if (holdReason(this.policy, s.body, honeypot)) return CommentStatus.PENDING;
+    const [repeat] = await conn.query(
+      `SELECT 1 FROM comments WHERE lower(email) = lower($1) AND body = $2 AND created_at > $3::timestamptz - interval '24 hours'
+       LIMIT 1`,
+      [s.email, s.body, this.clock.now()],
+    );
+    return repeat ? CommentStatus.PENDING : CommentStatus.APPROVED;
+  }
+
+  private async load(conn: Queryable, id: number): Promise<Comment> {
+    const [row] = await conn.query(`SELECT ${this.rows.columns(Comment, "c")} FROM comments c WHERE c.id = $1`, [id]);
+    return this.rows.hydrate(Comment, row);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "pino";
+import { Bus } from "./bus";
+import { MemoryBus } from "./memory-bus";
+import { RedisBus } from "./redis-bus";
+
+export { Topic } from "./bus";
+export type { Bus, BusMessage } from "./bus";
+
+/** The one place where the backend is chosen: Redis when a URL is configured, memory otherwise. */
+export async function createBus(redisUrl: string | undefined, logger: Logger): Promise<Bus> {
+  if (!redisUrl) return new MemoryBus();
+  const bus = new RedisBus(redisUrl, logger);
+  try {
+    await bus.waitUntilReady();
+  } catch {
+    // Start anyway: writes do not need Redis, and the feed catches up once it is back.
+    logger.warn("redis is not reachable yet; the live feed will catch up when it is");
+  }
+  return bus;
+}

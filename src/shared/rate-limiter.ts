@@ -1,0 +1,85 @@
+import Redis from "ioredis";
+import type { Logger } from "pino";
+import { Clock } from "./clock";
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window that refused this resets (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+/** Fixed-window counters: at most `limit` hits per key per window. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+/** One process. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+    const now = this.clock.now().getTime();
+    if (this.windows.size > 100_000) this.sweep(now);
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      w = { count: 0, resetAt: now + windowSeconds * 1000 };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    if (w.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Shared by every instance through Redis. When Redis cannot answer, it falls
+ * back to this instance's own counters rather than refuse or let everything
+ * through: comments keep working, limits keep holding per instance.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis;
+  private readonly fallback: MemoryRateLimiter;
+
+  constructor(
+    url: string,
+    clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.redis.on("error", () => undefined);
+    this.fallback = new MemoryRateLimiter(clock);
+  }
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+    const redisKey = `newsgraph:rate:${key}`;
+    try {
+      const results = await this.redis
+        .multi()
+        .set(redisKey, 0, "EX", windowSeconds, "NX")
+        .incr(redisKey)
+        .pttl(redisKey)
+        .exec();
+      const count = Number(results?.[1]?.[1]);
+      const ttl = Number(results?.[2]?.[1]);
+      if (!Number.isFinite(count)) throw new Error("unexpected reply from redis");
+      if (count <= limit) return { allowed: true, retryAfterSeconds: 0 };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, "rate limiter: redis unavailable, counting locally");
+      return this.fallback.hit(key, limit, windowSeconds);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * No N+1: the number of SQL statements a request costs does not grow with the
+ * number of rows it returns. Counted as server.db.sql.total around one request;
+ * requests here run one at a time, so the difference is exactly that request's.
+ */
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { demoAuthors, demoTopics } from "../../src/seed/demo-content";
+import { createArticle, createComment, Created, hoursAgo } from "../factories/content";
+import { ok } from "../factories/graphql";
+import { ArticlePageDocument, FrontPageDocument, TopicsDocument } from "../generated/graphql";
+import { startTestServer, TestServer } from "../support/server";
+
+let server: TestServer;
+let quiet: Created; // one comment, one reply, one reply to that
+let busy: Created; // 30 comments, each with 2 replies, each with a reply
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const db = server.db;
+  // 60 more published articles (86 in all, with the two below), with varied topics and bylines, older than the demo.
+  for (let i = 0; i < 60; i++) {
+    await createArticle(db, {
+      publishedAt: hoursAgo(700 + i),
+      topics: [demoTopics[i % 8]!.slug, demoTopics[(i * 3 + 1) % 8]!.slug],
+      authors: [demoAuthors[i % 4]!.slug, demoAuthors[(i + 1) % 4]!.slug],
+    });
+  }
+  const thread = async (article: Created, top: number, replies: number) => {
+    for (let i = 0; i < top; i++) {
+      const c = await createComment(db, { articleId: article.dbId, createdAt: hoursAgo(50 - i * 0.1) });
+      for (let j = 0; j < replies; j++) {
+        const r = await createComment(db, { articleId: article.dbId, parentId: c.dbId, createdAt: hoursAgo(40) });
+        await createComment(db, { articleId: article.dbId, parentId: r.dbId, createdAt: hoursAgo(30) });
+      }
+    }
+  };
+  quiet = await createArticle(db, { topics: ["climate"], authors: ["maya-okafor"], publishedAt: hoursAgo(5000) });
+  await thread(quiet, 1, 1);
+  busy = await createArticle(db, { topics: ["climate"], authors: ["maya-okafor"], publishedAt: hoursAgo(5001) });
+  await thread(busy, 30, 2);
+});
+afterAll(() => server?.stop());
+
+/** Runs one request and returns its data and the statements it sent. */
+async function measure<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R; statements: number }> {
+  const before = server.db.sql.total;
+  const res = await server.request(doc, variables);
+  const statements = server.db.sql.total - before;
+  return { data: ok(res), statements };
+}
+
+test("the front page costs the same for 1, 5, 50 and 100 articles, and at most 8 statements", async () => {
+  const counts: number[] = [];
+  for (const first of [1, 5, 50, 100]) {
+    const { data, statements } = await measure(FrontPageDocument, { first });
+    const nodes = data.articles.nodes;
+    expect(nodes).toHaveLength(Math.min(first, 86));
+    // The relations really were resolved, for every article.
+    for (const a of nodes) {
+      expect(a.authors.length).toBeGreaterThan(0);
+      expect(a.topics.length).toBeGreaterThan(0);
+      expect(a.relatedArticles).toHaveLength(5);
+      for (const r of a.relatedArticles) expect(r.authors.length).toBeGreaterThan(0);
+    }
+    counts.push(statements);
+  }
+  expect(counts[1]).toBeLessThanOrEqual(8);
+  expect(counts).toEqual([counts[1], counts[1], counts[1], counts[1]]);
+});
+
+test("the second page costs what the first costs", async () => {
+  const first = await measure(FrontPageDocument, { first: 20 });
+  const second = await measure(FrontPageDocument, { first: 20, after: first.data.articles.pageInfo.endCursor });
+  expect(second.data.articles.nodes).toHaveLength(20);
+  expect(second.statements).toBe(first.statements);
+});
+
+test("topics with nested articles and articleCount cost the same for 1, 3 and 8 topics", async () => {
+  const counts: number[] = [];
+  for (const first of [1, 3, 8]) {
+    const { data, statements } = await measure(TopicsDocument, { first });
+    expect(data.topics.nodes).toHaveLength(first);
+    for (const t of data.topics.nodes) {
+      expect(t.articleCount).toBeGreaterThan(2);
+      expect(t.articles.nodes).toHaveLength(2);
+    }
+    counts.push(statements);
+  }
+  expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+});
+
+test("an article page with comments and nested replies costs the same for 1 comment and 30", async () => {
+  const small = await measure(ArticlePageDocument, { slug: quiet.slug, commentsFirst: 100 });
+  const large = await measure(ArticlePageDocument, { slug: busy.slug, commentsFirst: 100 });
+  const threads = (d: typeof small.data) => d.article!.comments.nodes;
+  expect(threads(small.data)).toHaveLength(1);
+  expect(threads(large.data)).toHaveLength(30);
+  for (const c of threads(large.data)) {
+    expect(c.replies.totalCount).toBe(2);
+    for (const r of c.replies.nodes) expect(r.replies.nodes).toHaveLength(1);
+  }
+  expect(large.data.article!.commentCount).toBe(150);
+  expect(small.data.article!.commentCount).toBe(3);
+  expect(large.statements).toBe(small.statements);
+});
