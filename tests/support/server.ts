@@ -3,12 +3,15 @@ import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { Config, loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { createServer, NewsgraphServer } from "../../src/server";
+import { createServer, NewsgraphServer, ServerDeps } from "../../src/server";
+import { Role } from "../../src/modules/auth/role";
 import { createTestDatabase } from "./database";
 
 export interface TestServer extends NewsgraphServer {
   /** Runs a typed operation over real HTTP POST. */
   request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options?: RequestOptions): Promise<GraphQLResult<R>>;
+  /** Issues an API token for an author (creating the author when the slug is new). */
+  token(authorSlug: string, role: Role | "WRITER" | "EDITOR" | "ADMIN"): Promise<string>;
   /** Posts a raw body (for malformed-input tests). */
   post(body: unknown, options?: RequestOptions & { contentType?: string }): Promise<{ status: number; json: any }>;
 }
@@ -29,7 +32,7 @@ export interface GraphQLResult<R> {
  * Starts the real server (HTTP on a free port) on a database of this test file's
  * own, migrated and seeded with the demo content.
  */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, deps: ServerDeps = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig(
     {},
@@ -44,7 +47,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       ...overrides,
     },
   );
-  const server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-test") });
+  const server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-test"), ...deps });
   await server.start();
 
   const post: TestServer["post"] = async (body, options = {}) => {
@@ -72,6 +75,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     ...server,
     url: server.url,
     post,
+    async token(authorSlug, role) {
+      await server.db.query(
+        "INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
+        [authorSlug, authorSlug.replace(/-/g, " ")],
+      );
+      return server.services.auth.createToken(authorSlug, role as Role);
+    },
     async request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options: RequestOptions = {}) {
       const res = await fetch(server.url, {
         method: "POST",
