@@ -26,6 +26,16 @@ export interface Config {
   readonly bannedWords: readonly string[];
   /** How often the scheduler looks for SCHEDULED articles that are due, in ms; 0 disables the loop. */
   readonly schedulerIntervalMs: number;
+  /** How often the live feed re-reads the event log even without a hint from the bus, in ms. */
+  readonly feedPollMs: number;
+  /** Largest incoming WebSocket frame; a larger one closes the socket with 1009. */
+  readonly wsMaxPayloadBytes: number;
+  /** A socket whose unsent data exceeds this is a slow consumer and is closed (1013); others keep flowing. */
+  readonly wsMaxBufferedBytes: number;
+  /** Ping interval; a peer that misses a pong is dropped. */
+  readonly wsKeepAliveMs: number;
+  /** Time a client has to send connection_init before the socket closes with 4408. */
+  readonly wsInitTimeoutMs: number;
   readonly introspection: boolean;
   readonly maxBodyBytes: number;
   /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits). */
@@ -92,6 +102,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     commentRateWindowSeconds: int(env, "COMMENT_RATE_WINDOW_SECONDS", 60, 1),
     bannedWords: list(env, "COMMENT_BANNED_WORDS"),
     schedulerIntervalMs: int(env, "SCHEDULER_INTERVAL_MS", 5000, 0),
+    feedPollMs: int(env, "FEED_POLL_MS", 1000, 0),
+    wsMaxPayloadBytes: int(env, "WS_MAX_PAYLOAD_BYTES", 64 * 1024, 1024),
+    wsMaxBufferedBytes: int(env, "WS_MAX_BUFFERED_BYTES", 1024 * 1024, 1024),
+    wsKeepAliveMs: int(env, "WS_KEEPALIVE_MS", 12_000, 0),
+    wsInitTimeoutMs: int(env, "WS_INIT_TIMEOUT_MS", 3_000, 100),
     introspection: bool(env, "INTROSPECTION", true),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
     trustProxy: bool(env, "TRUST_PROXY", false),

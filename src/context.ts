@@ -22,22 +22,32 @@ export async function createContext(services: Services, source: ContextSource): 
   return new Context(services, viewer, source.requestId, source.clientIp, source.loaderOptions);
 }
 
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function createLoaders(services: Services, viewer: Viewer | null, options: LoaderOptions) {
+  return {
+    article: createArticleLoaders(services, viewer, options),
+    author: createAuthorLoaders(services, options),
+    topic: createTopicLoaders(services, options),
+    comment: createCommentLoaders(services, viewer, options),
+  };
+}
+
 /** What every resolver receives: who asks, and this request's own loaders (caches die with it). */
 export class Context {
-  readonly loaders;
+  private ownLoaders: Loaders | undefined;
 
   constructor(
     readonly services: Services,
     readonly viewer: Viewer | null,
     readonly requestId: string = randomUUID(),
     readonly clientIp: string = "unknown",
-    loaderOptions: LoaderOptions = { batch: true },
-  ) {
-    this.loaders = {
-      article: createArticleLoaders(services, viewer, loaderOptions),
-      author: createAuthorLoaders(services, loaderOptions),
-      topic: createTopicLoaders(services, loaderOptions),
-      comment: createCommentLoaders(services, viewer, loaderOptions),
-    };
+    private readonly loaderOptions: LoaderOptions = { batch: true },
+  ) {}
+
+  /** This request's loaders, made on first use; subscriptions share theirs per feed event (feed-dispatcher.ts). */
+  get loaders(): Loaders {
+    this.ownLoaders ??= createLoaders(this.services, this.viewer, this.loaderOptions);
+    return this.ownLoaders;
   }
 }

@@ -13,6 +13,15 @@ export async function buildSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // Input rules live in the services, which answer BAD_USER_INPUT with a per-field map.
     validate: false,
+    // Every subscription brings its own `subscribe` (modules/feed); type-graphql still insists on a pubSub.
+    pubSub: {
+      publish: () => {
+        throw new Error("subscriptions are fed by modules/feed, not by type-graphql's pubSub");
+      },
+      subscribe: () => {
+        throw new Error("subscriptions are fed by modules/feed, not by type-graphql's pubSub");
+      },
+    },
   });
   return cached;
 }

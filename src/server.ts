@@ -20,6 +20,7 @@ import { Clock, systemClock } from "./shared/clock";
 import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
 import { createErrorFormatter } from "./shared/format-error";
 import { requestScope } from "./shared/request-scope";
+import { attachWebSocket } from "./websocket";
 import { migrations } from "../migrations";
 
 export interface ServerDeps {
@@ -37,6 +38,7 @@ export interface NewsgraphServer {
   readonly logger: Logger;
   /** In embedded demo mode, the token of the demo editor created on first start. */
   readonly demoEditorToken: string | undefined;
+  readonly openSockets: number;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
 
   const schema = await buildSchema();
   const httpServer = createHttpServer();
+  const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -98,7 +101,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown (SIGTERM drains HTTP and closes sockets with 1001); Apollo must not race it.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
 
@@ -196,6 +199,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   };
 
   httpServer.on("request", (req, res) => void handle(req, res));
+  const webSocket = attachWebSocket(httpServer, schema, services, config, logger, formatError);
 
   let url = "";
   return {
@@ -209,6 +213,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     demoEditorToken,
     async start() {
       await apollo.start();
+      await services.feedDispatcher.start();
       services.scheduler.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -218,8 +223,13 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       url = `http://${host}:${port}/graphql`;
     },
+    get openSockets() {
+      return webSocket.openSockets;
+    },
     async stop() {
       services.scheduler.stop();
+      await webSocket.close();
+      await services.feedDispatcher.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await bus!.close();

@@ -10,6 +10,10 @@ import { Comment } from "./comment/comment.entity";
 import { CommentResolver } from "./comment/comment.resolver";
 import { CommentWriteResolver } from "./comment/comment-write.resolver";
 import { NodeResolver } from "./node.resolver";
+import { ArticlePublishedResolver } from "./feed/article-published.resolver";
+import { ArticleUpdatedResolver } from "./feed/article-updated.resolver";
+import { CommentAddedResolver } from "./feed/comment-added.resolver";
+import { ModerationQueueResolver } from "./feed/moderation-queue.resolver";
 import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
 
@@ -24,6 +28,10 @@ export const resolvers = [
   CommentResolver,
   CommentWriteResolver,
   NodeResolver,
+  CommentAddedResolver,
+  ArticlePublishedResolver,
+  ArticleUpdatedResolver,
+  ModerationQueueResolver,
   TopicResolver,
   ViewerResolver,
 ] as const;

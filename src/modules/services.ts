@@ -13,6 +13,9 @@ import { AuthorService } from "./author/author.service";
 import { CommentWriteService } from "./comment/comment-write.service";
 import { CommentService } from "./comment/comment.service";
 import { TopicService } from "./topic/topic.service";
+import { FeedDispatcher } from "./feed/feed-dispatcher";
+import { FeedService } from "./feed/feed.service";
+import { Context } from "../context";
 
 export interface ServiceDeps {
   config: Config;
@@ -24,16 +27,44 @@ export interface ServiceDeps {
 }
 
 /** The application-wide services: one set per server, shared by all requests. */
-export function createServices(deps: ServiceDeps) {
+export interface Services {
+  db: Database;
+  bus: Bus;
+  clock: Clock;
+  rows: RowMapper;
+  article: ArticleService;
+  articleEditor: ArticleEditorService;
+  scheduler: ArticleScheduler;
+  auth: AuthService;
+  author: AuthorService;
+  topic: TopicService;
+  comment: CommentService;
+  commentWrite: CommentWriteService;
+  feedDispatcher: FeedDispatcher;
+  feed: FeedService;
+}
+
+export function createServices(deps: ServiceDeps): Services {
   const { config, db, bus, clock, limiter, logger } = deps;
   const rows = new RowMapper(db.dataSource);
   const articleEditor = new ArticleEditorService(db, rows, bus, clock);
-  return {
+  const article = new ArticleService(db, rows);
+  const feedDispatcher = new FeedDispatcher(
+    (viewer) => new Context(services, viewer).loaders,
+    db,
+    rows,
+    bus,
+    logger,
+    config.feedPollMs,
+  );
+  const services: Services = {
     db,
     bus,
     clock,
     rows,
-    article: new ArticleService(db, rows),
+    article,
+    feedDispatcher,
+    feed: new FeedService(db, feedDispatcher, article),
     articleEditor,
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db),
@@ -48,6 +79,5 @@ export function createServices(deps: ServiceDeps) {
       maxLinks: 2,
     }),
   };
+  return services;
 }
-
-export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,189 @@
+import type { Logger } from "pino";
+import type { Loaders } from "../../context";
+import { Database } from "../../db/database";
+import { RowMapper } from "../../db/sql";
+import { Bus, Topic } from "../../pubsub";
+import { Article, ArticleStatus } from "../article/article.entity";
+import { Viewer, isEditor } from "../auth/viewer";
+import { Comment, CommentStatus } from "../comment/comment.entity";
+import { FeedEventKind, FeedEventRow, feedHead, readFeed } from "./feed-log";
+import { Position } from "./feed-position";
+
+/** A feed event with its data, loaded once for every subscriber. */
+export interface LoadedEvent extends FeedEventRow {
+  /** Current state of the comment (null if it is gone). */
+  comment: Comment | null;
+  /** Current state of the article (null if it is gone). */
+  article: Article | null;
+  topicSlugs: string[];
+  bylineIds: number[];
+}
+
+export interface FeedListener {
+  kinds: ReadonlySet<FeedEventKind>;
+  deliver(event: LoadedEvent): void;
+}
+
+const BATCH = 500;
+
+/**
+ * One per instance. Reads the feed log in order from where it left off whenever
+ * the bus says something was written (on any instance), whenever the bus
+ * reconnects, and on a timer in case a hint was lost; loads each batch's rows
+ * once, and hands them to every listener. Database work per event does not
+ * depend on how many subscribers there are.
+ */
+export class FeedDispatcher {
+  private current: Position = { tx: 0n, id: 0n };
+  private readonly listeners = new Set<FeedListener>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** Loaders shared by every subscriber of one visibility class, renewed with each batch. */
+  private shared = new Map<string, Loaders>();
+
+  constructor(
+    /** Makes a fresh set of per-viewer loaders (a Context's). */
+    private readonly makeLoaders: (viewer: Viewer | null) => Loaders,
+    private readonly db: Database,
+    private readonly rows: RowMapper,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  /** The last position handed to listeners: every later event will reach them live. */
+  get position(): Position {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    this.current = await feedHead(this.db);
+    this.unsubscribe = this.bus.subscribe(Topic.FEED_EVENTS, () => this.wake());
+    this.bus.onReconnect(() => this.wake());
+    if (this.pollMs > 0) this.timer = setInterval(() => this.wake(), this.pollMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+  }
+
+  listen(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Reads and delivers everything new; coalesces calls that arrive while a read is running. */
+  wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.wake();
+      }
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await readFeed(this.db, this.current, null, {}, BATCH);
+        if (!rows.length) return;
+        // With no listener there is nothing to load, and nobody can join before the rows are passed
+        // (no await in between). Otherwise load every row: a listener that joins during the load
+        // starts from the position it saw, which these rows are past, so it must get them too.
+        const events = this.listeners.size ? await this.load(rows) : [];
+        this.shared = new Map();
+        for (const event of events) {
+          for (const l of this.listeners) if (l.kinds.has(event.kind)) this.safeDeliver(l, event);
+          this.current = event.position;
+        }
+        this.current = rows[rows.length - 1]!.position;
+        if (rows.length < BATCH) return;
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, "feed read failed; will retry");
+    }
+  }
+
+  private safeDeliver(listener: FeedListener, event: LoadedEvent): void {
+    try {
+      listener.deliver(event);
+    } catch (error) {
+      this.logger.error({ err: error }, "feed listener failed");
+    }
+  }
+
+  /** Loads the data of a batch of events: a fixed number of statements, whatever the batch size. */
+  async load(rows: FeedEventRow[]): Promise<LoadedEvent[]> {
+    const commentIds = [...new Set(rows.flatMap((r) => (r.commentId === null ? [] : [r.commentId])))];
+    const articleIds = [...new Set(rows.map((r) => r.articleId))];
+    const [comments, articles, topics, bylines] = await Promise.all([
+      commentIds.length
+        ? this.db.query(`SELECT ${this.rows.columns(Comment, "c")} FROM comments c WHERE c.id = ANY($1::int[])`, [
+            commentIds,
+          ])
+        : [],
+      this.db.query(`SELECT ${this.rows.columns(Article, "a")} FROM articles a WHERE a.id = ANY($1::int[])`, [
+        articleIds,
+      ]),
+      this.db.query<{ article_id: number; slug: string }>(
+        "SELECT l.article_id, t.slug FROM article_topics l JOIN topics t ON t.id = l.topic_id WHERE l.article_id = ANY($1::int[])",
+        [articleIds],
+      ),
+      this.db.query<{ article_id: number; author_id: number }>(
+        "SELECT article_id, author_id FROM article_authors WHERE article_id = ANY($1::int[])",
+        [articleIds],
+      ),
+    ]);
+    const commentById = new Map(this.rows.hydrateAll(Comment, comments).map((c) => [c.dbId, c]));
+    const articleById = new Map(this.rows.hydrateAll(Article, articles).map((a) => [a.dbId, a]));
+    return rows.map((r) => ({
+      ...r,
+      comment: r.commentId === null ? null : (commentById.get(r.commentId) ?? null),
+      article: articleById.get(r.articleId) ?? null,
+      topicSlugs: topics.filter((t) => t.article_id === r.articleId).map((t) => t.slug),
+      bylineIds: bylines.filter((b) => b.article_id === r.articleId).map((b) => b.author_id),
+    }));
+  }
+
+  /**
+   * Loaders shared by all subscribers who see the same things (anonymous
+   * readers, editors, or one writer), primed with the current batch's rows
+   * they may see: resolving 10,000 subscribers' payloads costs what one costs.
+   */
+  sharedLoaders(viewer: Viewer | null, event?: LoadedEvent): Loaders {
+    const key = viewer === null ? "anonymous" : isEditor(viewer) ? "editor" : `writer:${viewer.authorId}`;
+    let loaders = this.shared.get(key);
+    if (!loaders) {
+      loaders = this.makeLoaders(viewer);
+      this.shared.set(key, loaders);
+    }
+    if (event) {
+      if (event.article && canSeeArticle(viewer, event)) loaders.article.byId.prime(event.article.dbId, event.article);
+      if (event.comment && (isEditor(viewer) || event.comment.status === CommentStatus.APPROVED)) {
+        loaders.comment.byId.prime(event.comment.dbId, event.comment);
+      }
+    }
+    return loaders;
+  }
+}
+
+/** Whether the viewer may see the event's article as it is now. */
+export function canSeeArticle(viewer: Viewer | null, event: LoadedEvent): boolean {
+  if (!event.article) return false;
+  if (event.article.status === ArticleStatus.PUBLISHED) return true;
+  return viewer !== null && (isEditor(viewer) || event.bylineIds.includes(viewer.authorId));
+}

@@ -1,0 +1,159 @@
+import { Database } from "../../db/database";
+import { BadInputError, notFound } from "../../shared/errors";
+import { PushQueue } from "../../shared/push-queue";
+import { Article, ArticleStatus } from "../article/article.entity";
+import { ArticleService } from "../article/article.service";
+import { Role } from "../auth/role";
+import { requireRole } from "../auth/require-role";
+import { Viewer } from "../auth/viewer";
+import { Comment, CommentStatus } from "../comment/comment.entity";
+import { FeedDispatcher, LoadedEvent, canSeeArticle } from "./feed-dispatcher";
+import { FeedEventKind, feedHasPosition, readFeed } from "./feed-log";
+import { Position, compare, decodePosition, encodePosition, max } from "./feed-position";
+
+/** What a subscription yields: one event, with the cursor to resume after it. */
+export interface FeedDelivery {
+  cursor: string;
+  replayed: boolean;
+  comment: Comment | null;
+  article: Article | null;
+  viewer: Viewer | null;
+  event: LoadedEvent;
+}
+
+interface StreamSpec {
+  viewer: Viewer | null;
+  kinds: FeedEventKind[];
+  articleId?: number;
+  since: Position | null;
+  /** Whether this subscriber receives the event (visibility and filters). */
+  accepts(event: LoadedEvent): boolean;
+}
+
+const REPLAY_BATCH = 500;
+
+/**
+ * The four subscriptions. Each stream is live from the dispatcher's position
+ * at the moment of subscribing; with `since`, the events between the cursor
+ * and that position are first replayed from the log while live events wait in
+ * a buffer, so the seam has no gap and no duplicate.
+ */
+export class FeedService {
+  constructor(
+    private readonly db: Database,
+    private readonly dispatcher: FeedDispatcher,
+    private readonly articles: ArticleService,
+  ) {}
+
+  async commentAdded(viewer: Viewer | null, articleId: number, since: string | null) {
+    const article = (await this.articleVisibleTo(viewer, articleId)).dbId;
+    return this.open({
+      viewer,
+      kinds: [FeedEventKind.COMMENT_PUBLIC],
+      articleId: article,
+      since: await this.position(since),
+      accepts: (e) => e.comment?.status === CommentStatus.APPROVED && canSeeArticle(viewer, e),
+    });
+  }
+
+  async articlePublished(viewer: Viewer | null, topicSlugs: string[] | null, since: string | null) {
+    const topics = topicSlugs ? new Set(topicSlugs) : null;
+    return this.open({
+      viewer,
+      kinds: [FeedEventKind.ARTICLE_PUBLISHED],
+      since: await this.position(since),
+      accepts: (e) =>
+        e.article?.status === ArticleStatus.PUBLISHED && (!topics || e.topicSlugs.some((s) => topics.has(s))),
+    });
+  }
+
+  async articleUpdated(viewer: Viewer | null, articleId: number) {
+    await this.articleVisibleTo(viewer, articleId);
+    return this.open({
+      viewer,
+      kinds: [FeedEventKind.ARTICLE_UPDATED],
+      articleId,
+      since: null,
+      accepts: (e) => canSeeArticle(viewer, e),
+    });
+  }
+
+  async moderationQueue(viewer: Viewer | null) {
+    requireRole(viewer, Role.EDITOR);
+    return this.open({
+      viewer,
+      kinds: [FeedEventKind.COMMENT_PENDING],
+      since: null,
+      accepts: (e) => e.comment?.status === CommentStatus.PENDING,
+    });
+  }
+
+  private open(spec: StreamSpec): AsyncIterableIterator<FeedDelivery> {
+    const kinds = new Set(spec.kinds);
+    const liveFrom = this.dispatcher.position;
+    const floor = spec.since ? max(spec.since, liveFrom) : liveFrom;
+    let replaying = spec.since !== null;
+    const held: FeedDelivery[] = [];
+    const queue = new PushQueue<FeedDelivery>(() => unlisten());
+    const unlisten = this.dispatcher.listen({
+      kinds,
+      deliver: (event) => {
+        if (compare(event.position, floor) <= 0) return;
+        if (spec.articleId !== undefined && event.articleId !== spec.articleId) return;
+        if (!spec.accepts(event)) return;
+        this.dispatcher.sharedLoaders(spec.viewer, event);
+        const delivery = this.delivery(spec.viewer, event, false);
+        if (replaying) held.push(delivery);
+        else queue.push(delivery);
+      },
+    });
+    if (spec.since) {
+      this.replay(spec, spec.since, liveFrom, queue).then(
+        () => {
+          replaying = false;
+          for (const d of held.splice(0)) queue.push(d);
+        },
+        (error) => queue.fail(error),
+      );
+    }
+    return queue;
+  }
+
+  /** Pushes the settled events in (since, upTo] that the subscriber accepts, in log order. */
+  private async replay(spec: StreamSpec, since: Position, upTo: Position, queue: PushQueue<FeedDelivery>) {
+    let after = since;
+    while (!queue.closed) {
+      const rows = await readFeed(this.db, after, upTo, { kinds: spec.kinds, articleId: spec.articleId }, REPLAY_BATCH);
+      if (!rows.length) return;
+      for (const event of await this.dispatcher.load(rows)) {
+        if (spec.accepts(event)) queue.push(this.delivery(spec.viewer, event, true));
+      }
+      after = rows[rows.length - 1]!.position;
+      if (rows.length < REPLAY_BATCH) return;
+    }
+  }
+
+  private delivery(viewer: Viewer | null, event: LoadedEvent, replayed: boolean): FeedDelivery {
+    return {
+      cursor: encodePosition(event.position),
+      replayed,
+      comment: event.comment,
+      article: event.article,
+      viewer,
+      event,
+    };
+  }
+
+  private async position(cursor: string | null): Promise<Position | null> {
+    if (cursor === null) return null;
+    const p = decodePosition(cursor);
+    if (!(await feedHasPosition(this.db, p))) throw new BadInputError({ since: "unknown feed cursor" });
+    return p;
+  }
+
+  private async articleVisibleTo(viewer: Viewer | null, articleId: number): Promise<Article> {
+    const [article] = await this.articles.byIds(viewer, [articleId]);
+    if (!article) throw notFound("Article");
+    return article;
+  }
+}

@@ -1,0 +1,130 @@
+import type { Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import {
+  DocumentNode,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  ValidationRule,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocket, WebSocketServer } from "ws";
+import type { Logger } from "pino";
+import { Config } from "./config";
+import { Viewer } from "./modules/auth/viewer";
+import { SubscriptionContext } from "./modules/feed/subscription-context";
+import type { Services } from "./modules/services";
+import { requestScope } from "./shared/request-scope";
+
+const withCode = (error: GraphQLError, code: string) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code },
+  });
+
+/** WebSocket close code for a consumer too slow to keep up: it should reconnect and resume with `since`. */
+export const SLOW_CONSUMER_CLOSE = 1013;
+
+type Extra = {
+  viewer?: Viewer | null;
+  connectionId?: string;
+};
+
+export interface WebSocketHandle {
+  readonly openSockets: number;
+  /** Closes every socket with 1001 (Going Away) so that clients reconnect elsewhere and resume. */
+  close(): Promise<void>;
+}
+
+/**
+ * graphql-ws (subprotocol graphql-transport-ws) on the HTTP server's port and
+ * /graphql path. Authentication happens once, in connection_init; a bad token
+ * closes the socket with 4403.
+ */
+export function attachWebSocket(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: Services,
+  config: Config,
+  logger: Logger,
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  /** The same limits as over HTTP: graphql-ws does not run Apollo's validation rules. */
+  extraRules: readonly ValidationRule[] = [],
+): WebSocketHandle {
+  const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: config.wsMaxPayloadBytes });
+  const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+
+  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization;
+        try {
+          ctx.extra.viewer = await services.auth.authenticate(typeof auth === "string" ? auth : null);
+          ctx.extra.connectionId = randomUUID();
+          return true;
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) logger.error({ err: error }, "websocket authentication failed");
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
+          throw error;
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...extraRules]);
+        if (errors.length) return errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")));
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: new SubscriptionContext(services, ctx.extra.viewer ?? null, ctx.extra.connectionId),
+        };
+      },
+      onNext: (ctx, _id, _payload, _args, result) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > config.wsMaxBufferedBytes) {
+          logger.warn({ buffered: socket.bufferedAmount }, "closing a slow websocket consumer");
+          socket.close(SLOW_CONSUMER_CLOSE, "Slow consumer: reconnect and resume with since");
+          return result;
+        }
+        if (!result.errors?.length) return result;
+        return requestScope.run({ requestId: ctx.extra.connectionId ?? "ws" }, () => ({
+          ...result,
+          errors: mask(result.errors!) as unknown as GraphQLError[],
+        }));
+      },
+      onError: (ctx, _id, _payload, errors) =>
+        requestScope.run(
+          { requestId: ctx.extra.connectionId ?? "ws" },
+          () => mask(errors) as unknown as GraphQLError[],
+        ),
+    },
+    wss,
+    config.wsKeepAliveMs || undefined,
+  );
+
+  return {
+    get openSockets() {
+      return wss.clients.size;
+    },
+    async close() {
+      for (const socket of wss.clients) {
+        if (socket.readyState === WebSocket.OPEN) socket.close(1001, "Server shutting down");
+      }
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
