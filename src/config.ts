@@ -1,3 +1,5 @@
+import { DEFAULT_LIMITS, QueryLimits } from "./shared/query-limits";
+
 /**
  * The only reader of process.env. Everything a user can configure is parsed and
  * validated here once; the rest of the code receives a typed, frozen Config.
@@ -37,6 +39,8 @@ export interface Config {
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly wsInitTimeoutMs: number;
   readonly introspection: boolean;
+  /** Limits on what one operation may cost, on HTTP and WebSocket alike. */
+  readonly queryLimits: QueryLimits;
   readonly maxBodyBytes: number;
   /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits). */
   readonly trustProxy: boolean;
@@ -108,6 +112,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     wsKeepAliveMs: int(env, "WS_KEEPALIVE_MS", 12_000, 0),
     wsInitTimeoutMs: int(env, "WS_INIT_TIMEOUT_MS", 3_000, 100),
     introspection: bool(env, "INTROSPECTION", true),
+    queryLimits: {
+      maxLength: int(env, "QUERY_MAX_LENGTH", DEFAULT_LIMITS.maxLength, 100),
+      maxTokens: int(env, "QUERY_MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 10),
+      maxDepth: int(env, "QUERY_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 1),
+      maxComplexity: int(env, "QUERY_MAX_COMPLEXITY", DEFAULT_LIMITS.maxComplexity, 1),
+      maxAliases: int(env, "QUERY_MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0),
+      maxDirectives: int(env, "QUERY_MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0),
+    },
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
     trustProxy: bool(env, "TRUST_PROXY", false),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),

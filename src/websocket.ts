@@ -5,7 +5,6 @@ import {
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
-  ValidationRule,
   parse,
   specifiedRules,
   validate,
@@ -18,6 +17,8 @@ import { Viewer } from "./modules/auth/viewer";
 import { SubscriptionContext } from "./modules/feed/subscription-context";
 import type { Services } from "./modules/services";
 import { requestScope } from "./shared/request-scope";
+import { AppError } from "./shared/errors";
+import { checkOperation, checkSource } from "./shared/query-limits";
 
 const withCode = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, {
@@ -53,8 +54,6 @@ export function attachWebSocket(
   config: Config,
   logger: Logger,
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
-  /** The same limits as over HTTP: graphql-ws does not run Apollo's validation rules. */
-  extraRules: readonly ValidationRule[] = [],
 ): WebSocketHandle {
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: config.wsMaxPayloadBytes });
   const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
@@ -75,15 +74,24 @@ export function attachWebSocket(
         }
       },
       onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws runs none of Apollo's request pipeline: the same limits as over HTTP apply here.
         let document: DocumentNode;
         try {
+          checkSource(payload.query, config.queryLimits);
           document = parse(payload.query);
         } catch (error) {
+          if (error instanceof AppError) return [error];
           if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
           throw error;
         }
-        const errors = validate(schema, document, [...specifiedRules, ...extraRules]);
+        const errors = validate(schema, document, specifiedRules);
         if (errors.length) return errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")));
+        try {
+          checkOperation(schema, document, payload.operationName, payload.variables, config.queryLimits);
+        } catch (error) {
+          if (error instanceof AppError) return [error];
+          throw error;
+        }
         return {
           schema,
           document,

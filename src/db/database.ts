@@ -109,6 +109,14 @@ export class Database implements Queryable {
     return result;
   }
 
+  /** Connections of the pool, for /metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    const pool = (
+      this.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
+    ).master;
+    return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
+  }
+
   async migrate(): Promise<string[]> {
     const done = await this.dataSource.runMigrations({ transaction: "each" });
     return done.map((m) => m.name);

@@ -5,6 +5,7 @@ import { RowMapper } from "../db/sql";
 import { Bus } from "../pubsub";
 import { Clock } from "../shared/clock";
 import { RateLimiter } from "../shared/rate-limiter";
+import { Metrics } from "../shared/metrics";
 import { ArticleEditorService } from "./article/article-editor.service";
 import { ArticleScheduler } from "./article/article.scheduler";
 import { ArticleService } from "./article/article.service";
@@ -24,6 +25,7 @@ export interface ServiceDeps {
   clock: Clock;
   limiter: RateLimiter;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** The application-wide services: one set per server, shared by all requests. */
@@ -45,7 +47,7 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const { config, db, bus, clock, limiter, logger } = deps;
+  const { config, db, bus, clock, limiter, logger, metrics } = deps;
   const rows = new RowMapper(db.dataSource);
   const articleEditor = new ArticleEditorService(db, rows, bus, clock);
   const article = new ArticleService(db, rows);
@@ -64,7 +66,9 @@ export function createServices(deps: ServiceDeps): Services {
     rows,
     article,
     feedDispatcher,
-    feed: new FeedService(db, feedDispatcher, article),
+    feed: new FeedService(db, feedDispatcher, article, (replayed) =>
+      metrics.eventsDelivered.inc({ replayed: String(replayed) }),
+    ),
     articleEditor,
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db),

@@ -26,7 +26,7 @@ const CLIENT_CODES = new Set([
  * INTERNAL_SERVER_ERROR with the request id, logging the detail under that id.
  * No SQL, stack or driver message ever reaches a client.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, count: (code: string) => void = () => undefined) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
@@ -36,9 +36,11 @@ export function createErrorFormatter(logger: Logger) {
         CLIENT_CODES.has(code) &&
         (original instanceof GraphQLError || !(original instanceof Error)));
     if (isClientError) {
-      const { stacktrace: _, ...extensions } = formatted.extensions ?? {};
+      count(String(code ?? "UNKNOWN"));
+      const { stacktrace: _, http: __, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    count("INTERNAL_SERVER_ERROR");
     const requestId = requestScope.getStore()?.requestId;
     logger.error({ err: original, requestId, path: formatted.path }, "unexpected error");
     return {

@@ -74,6 +74,9 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
   return {
     ...server,
     url: server.url,
+    get openSockets() {
+      return server.openSockets;
+    },
     post,
     async token(authorSlug, role) {
       await server.db.query(

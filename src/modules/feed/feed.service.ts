@@ -43,6 +43,7 @@ export class FeedService {
     private readonly db: Database,
     private readonly dispatcher: FeedDispatcher,
     private readonly articles: ArticleService,
+    private readonly delivered: (replayed: boolean) => void = () => undefined,
   ) {}
 
   async commentAdded(viewer: Viewer | null, articleId: number, since: string | null) {
@@ -134,6 +135,7 @@ export class FeedService {
   }
 
   private delivery(viewer: Viewer | null, event: LoadedEvent, replayed: boolean): FeedDelivery {
+    this.delivered(replayed);
     return {
       cursor: encodePosition(event.position),
       replayed,

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from "@apollo/server";
+import type { GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { Config } from "../config";
+import { Context, createContext } from "../context";
+import { graphiqlAsset, graphiqlHtml } from "../graphiql";
+import type { Services } from "../modules/services";
+import { AppError } from "../shared/errors";
+import { Metrics } from "../shared/metrics";
+import { checkSource } from "../shared/query-limits";
+import { RequestScope, requestScope } from "../shared/request-scope";
+import { HttpError, readBody, sendJson } from "./body";
+
+export interface HttpHandlerDeps {
+  apollo: ApolloServer<Context>;
+  services: Services;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Whether the service can answer: database (and Redis, when configured) reachable. */
+  ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+/**
+ * Every HTTP route: /graphql (GraphQL over HTTP through Apollo, or GraphiQL
+ * for a browser), GraphiQL's assets, /healthz, /readyz and /metrics. Each
+ * request gets an id (X-Request-Id) and one structured log line.
+ */
+export function createHttpHandler(deps: HttpHandlerDeps) {
+  const { apollo, services, config, logger, metrics, formatError } = deps;
+
+  const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const body =
+      req.method === "POST" ? await readBody(req, config.maxBodyBytes, headers.get("content-type")) : undefined;
+    const query =
+      req.method === "POST" ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get("query");
+    if (typeof query === "string") {
+      try {
+        checkSource(query, config.queryLimits);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return sendJson(res, 400, { errors: [formatError(error.toJSON(), error)] });
+      }
+    }
+    const request: HTTPGraphQLRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: () =>
+        createContext(services, {
+          authorization: headers.get("authorization"),
+          requestId: scope.requestId,
+          clientIp: clientIp(req, config.trustProxy),
+        }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope): Promise<void> => {
+    switch (url.pathname) {
+      case "/graphql":
+        if (
+          req.method === "GET" &&
+          !url.searchParams.has("query") &&
+          (req.headers.accept ?? "").includes("text/html")
+        ) {
+          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" });
+          res.end(graphiqlHtml());
+          return;
+        }
+        scope.graphql = true;
+        return graphql(req, res, url, scope);
+      case "/healthz":
+        return sendJson(res, 200, { status: "ok" }, { "cache-control": "no-store" });
+      case "/readyz": {
+        const { ok, checks } = await deps.ready();
+        return sendJson(
+          res,
+          ok ? 200 : 503,
+          { status: ok ? "ready" : "unavailable", ...checks },
+          { "cache-control": "no-store" },
+        );
+      }
+      case "/metrics":
+        res.writeHead(200, { "content-type": metrics.registry.contentType, "cache-control": "no-store" });
+        res.end(await metrics.registry.metrics());
+        return;
+      case "/":
+        res.writeHead(302, { location: "/graphql" });
+        res.end();
+        return;
+    }
+    if (url.pathname.startsWith("/graphiql/")) {
+      const asset = graphiqlAsset(url.pathname.slice("/graphiql/".length));
+      if (asset) {
+        res.writeHead(200, { "content-type": asset.type, "cache-control": "public, max-age=86400" });
+        res.end(asset.body);
+        return;
+      }
+    }
+    throw new HttpError(404, "Not found");
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const incoming = req.headers["x-request-id"];
+    const scope: RequestScope = {
+      requestId: typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID(),
+    };
+    res.setHeader("x-request-id", scope.requestId);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const started = process.hrtime.bigint();
+    try {
+      await requestScope.run(scope, () => route(req, res, url, scope));
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status === 500) logger.error({ err: error, requestId: scope.requestId }, "request failed");
+      if (!res.headersSent) {
+        const code = status === 500 ? "INTERNAL_SERVER_ERROR" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
+        const message = error instanceof HttpError ? error.message : "Internal server error";
+        sendJson(res, status, { errors: [{ message, extensions: { code, requestId: scope.requestId } }] });
+      } else res.end();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (scope.graphql) {
+        const operation = metrics.operationLabel(scope.operationName);
+        metrics.requests.inc({ operation, status: String(res.statusCode) });
+        metrics.latency.observe({ operation }, seconds);
+      }
+      logger.info(
+        {
+          requestId: scope.requestId,
+          method: req.method,
+          path: url.pathname,
+          operationName: scope.operationName,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1e4) / 10,
+        },
+        "request",
+      );
+    }
+  };
+}
+
+/** The caller's address: the socket's, or behind a trusted proxy the first X-Forwarded-For hop. */
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  if (trustProxy && typeof forwarded === "string" && forwarded.trim()) return forwarded.split(",")[0]!.trim();
+  return req.socket.remoteAddress ?? "unknown";
+}
