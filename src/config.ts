@@ -39,6 +39,12 @@ export interface Config {
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly wsInitTimeoutMs: number;
   readonly introspection: boolean;
+  /** Cache anonymous query responses (memory, or Redis with REDIS_URL). */
+  readonly responseCache: boolean;
+  /** Benchmark-only: false resolves every relation one row at a time (the N+1 baseline). */
+  readonly dataloaders: boolean;
+  readonly responseCacheTtlSeconds: number;
+  readonly responseCacheMaxEntries: number;
   /** Limits on what one operation may cost, on HTTP and WebSocket alike. */
   readonly queryLimits: QueryLimits;
   readonly maxBodyBytes: number;
@@ -112,6 +118,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     wsKeepAliveMs: int(env, "WS_KEEPALIVE_MS", 12_000, 0),
     wsInitTimeoutMs: int(env, "WS_INIT_TIMEOUT_MS", 3_000, 100),
     introspection: bool(env, "INTROSPECTION", true),
+    responseCache: bool(env, "RESPONSE_CACHE", true),
+    dataloaders: bool(env, "BENCH_DATALOADERS", true),
+    responseCacheTtlSeconds: int(env, "RESPONSE_CACHE_TTL_SECONDS", 300, 1),
+    responseCacheMaxEntries: int(env, "RESPONSE_CACHE_MAX_ENTRIES", 10_000, 1),
     queryLimits: {
       maxLength: int(env, "QUERY_MAX_LENGTH", DEFAULT_LIMITS.maxLength, 100),
       maxTokens: int(env, "QUERY_MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 10),

@@ -36,6 +36,8 @@ function createLoaders(services: Services, viewer: Viewer | null, options: Loade
 /** What every resolver receives: who asks, and this request's own loaders (caches die with it). */
 export class Context {
   private ownLoaders: Loaders | undefined;
+  /** What this response read, when it may be cached (response-cache.ts); null otherwise. */
+  tags: Set<string> | null = null;
 
   constructor(
     readonly services: Services,
@@ -44,6 +46,31 @@ export class Context {
     readonly clientIp: string = "unknown",
     private readonly loaderOptions: LoaderOptions = { batch: true },
   ) {}
+
+  startTagging(): void {
+    this.tags ??= new Set();
+  }
+
+  /** Records cache tags; for free when the response is not being cached. */
+  tag(...tags: string[]): void {
+    if (this.tags) for (const t of tags) this.tags.add(t);
+  }
+
+  /** Tags the entities in a resolver's result (one, a list, or a page's nodes) and returns it unchanged. */
+  tagged<T>(value: T, ...lists: string[]): T {
+    if (!this.tags) return value;
+    this.tag(...lists);
+    const items = Array.isArray(value)
+      ? value
+      : value && typeof value === "object" && "nodes" in value
+        ? (value as { nodes: unknown[] }).nodes
+        : [value];
+    for (const item of items) {
+      if (item && typeof item === "object" && "dbId" in item)
+        this.tags.add(`${item.constructor.name}:${(item as { dbId: number }).dbId}`);
+    }
+    return value;
+  }
 
   /** This request's loaders, made on first use; subscriptions share theirs per feed event (feed-dispatcher.ts). */
   get loaders(): Loaders {

@@ -3,7 +3,14 @@ import { createServer as createHttpServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
+import { CacheStore, MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
+import { purgeTagsFor } from "./cache/cache-tags";
+import { responseCachePlugin } from "./cache/response-cache";
+import { FeedEventKind } from "./modules/feed/feed-log";
 import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";
@@ -65,6 +72,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   });
   let bus: Bus | undefined;
   let limiter: RateLimiter | undefined;
+  let cacheStore: CacheStore | undefined;
   let services: Services;
   let demoEditorToken: string | undefined;
   // Built below; the metrics' probes read them late.
@@ -79,7 +87,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     if (applied.length) logger.info({ migrations: applied }, "migrations applied");
     bus = await createBus(config.redisUrl, logger);
     limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl, clock, logger) : new MemoryRateLimiter(clock);
-    services = createServices({ config, db, bus, clock, limiter, logger, metrics });
+    cacheStore = config.redisUrl
+      ? new RedisCacheStore(config.redisUrl, logger)
+      : new MemoryCacheStore(config.responseCacheMaxEntries);
+    services = createServices({ config, db, bus, clock, limiter, logger, metrics, cache: cacheStore });
     if (config.seedDemo) {
       const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
       if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(services);
@@ -87,11 +98,27 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   } catch (error) {
     await bus?.close();
     await limiter?.close();
+    await cacheStore?.close();
     await db.close();
     throw error;
   }
 
   const schema = await buildSchema();
+  const responseCache = responseCachePlugin({
+    store: cacheStore!,
+    schema,
+    metrics,
+    logger,
+    ttlSeconds: config.responseCacheTtlSeconds,
+    enabled: config.responseCache,
+  });
+  if (cacheStore instanceof MemoryCacheStore && bus!.kind === "redis") {
+    // Writes on other instances purge this instance's memory cache through the feed.
+    services.feedDispatcher.listen({
+      kinds: new Set(Object.values(FeedEventKind)),
+      deliver: (e) => void cacheStore!.purge(purgeTagsFor(e)),
+    });
+  }
   const httpServer = createHttpServer();
   const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }));
   const apollo = new ApolloServer<Context>({
@@ -107,6 +134,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      responseCache,
       {
         async requestDidStart() {
           return {
@@ -177,6 +206,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await bus!.close();
       await limiter!.close();
+      await cacheStore!.close();
       await db.close();
     },
   };

@@ -62,6 +62,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
           authorization: headers.get("authorization"),
           requestId: scope.requestId,
           clientIp: clientIp(req, config.trustProxy),
+          loaderOptions: { batch: config.dataloaders },
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

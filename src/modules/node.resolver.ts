@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
+import { Tags } from "../cache/cache-tags";
 import { BadInputError } from "../shared/errors";
 import { Node } from "../shared/node.type";
 import { parseGlobalId } from "../shared/node-id";
@@ -12,6 +13,8 @@ export class NodeResolver {
     const parsed = parseGlobalId(id);
     if (!parsed) throw new BadInputError({ id: "not a valid node id" });
     const { loaders } = ctx;
+    // Tagged even when null: publishing or approving it later must purge the "not found".
+    ctx.tag(Tags.entity(parsed.type, parsed.id));
     switch (parsed.type) {
       case "Article":
         return loaders.article.byId.load(parsed.id);

@@ -6,6 +6,7 @@ import { Bus } from "../pubsub";
 import { Clock } from "../shared/clock";
 import { RateLimiter } from "../shared/rate-limiter";
 import { Metrics } from "../shared/metrics";
+import { Purger } from "../cache/cache-tags";
 import { ArticleEditorService } from "./article/article-editor.service";
 import { ArticleScheduler } from "./article/article.scheduler";
 import { ArticleService } from "./article/article.service";
@@ -26,6 +27,7 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   logger: Logger;
   metrics: Metrics;
+  cache: Purger;
 }
 
 /** The application-wide services: one set per server, shared by all requests. */
@@ -47,9 +49,9 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const { config, db, bus, clock, limiter, logger, metrics } = deps;
+  const { config, db, bus, clock, limiter, logger, metrics, cache } = deps;
   const rows = new RowMapper(db.dataSource);
-  const articleEditor = new ArticleEditorService(db, rows, bus, clock);
+  const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache);
   const article = new ArticleService(db, rows);
   const feedDispatcher = new FeedDispatcher(
     (viewer) => new Context(services, viewer).loaders,
@@ -75,13 +77,21 @@ export function createServices(deps: ServiceDeps): Services {
     author: new AuthorService(db, rows),
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),
-    commentWrite: new CommentWriteService(db, rows, bus, clock, limiter, {
-      moderation: config.commentModeration,
-      rateLimit: config.commentRateLimit,
-      rateWindowSeconds: config.commentRateWindowSeconds,
-      bannedWords: config.bannedWords,
-      maxLinks: 2,
-    }),
+    commentWrite: new CommentWriteService(
+      db,
+      rows,
+      bus,
+      clock,
+      limiter,
+      {
+        moderation: config.commentModeration,
+        rateLimit: config.commentRateLimit,
+        rateWindowSeconds: config.commentRateWindowSeconds,
+        bannedWords: config.bannedWords,
+        maxLinks: 2,
+      },
+      cache,
+    ),
   };
   return services;
 }

@@ -1,6 +1,7 @@
 import { Database, Queryable, Tx } from "../../db/database";
 import { RowMapper } from "../../db/sql";
 import { Bus } from "../../pubsub";
+import { Purger, articleEdited, articleVisibilityChanged, noPurge } from "../../cache/cache-tags";
 import { Clock } from "../../shared/clock";
 import { BadInputError, conflict, forbidden, notFound } from "../../shared/errors";
 import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
@@ -33,6 +34,7 @@ export class ArticleEditorService {
     private readonly rows: RowMapper,
     private readonly bus: Bus,
     private readonly clock: Clock,
+    private readonly cache: Purger = noPurge,
   ) {}
 
   /** WRITER or better; the article starts as a DRAFT with the caller in the byline unless given one. */
@@ -115,8 +117,13 @@ export class ArticleEditorService {
           const topicIds = input.topicSlugs != null ? await this.topicIds(tx, input.topicSlugs) : null;
           await this.replaceLinks(tx, id, authorIds, topicIds);
         }
-        if (current.status === ArticleStatus.PUBLISHED) await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
-        return this.load(tx, id);
+        const updated = await this.load(tx, id);
+        if (current.status === ArticleStatus.PUBLISHED) {
+          await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+          const linksChanged = input.authorSlugs != null || input.topicSlugs != null;
+          this.purgeAfter(tx, articleEdited(id, [current.slug, updated.slug], linksChanged));
+        }
+        return updated;
       });
     } catch (error) {
       if (isUniqueViolation(error, "UQ_")) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
@@ -143,7 +150,10 @@ export class ArticleEditorService {
         now,
         id,
       ]);
-      if (!scheduled) await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+      if (!scheduled) {
+        await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+        this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
+      }
       return this.load(tx, id);
     });
   }
@@ -170,7 +180,10 @@ export class ArticleEditorService {
         this.clock.now(),
         id,
       ]);
-      if (current.status === ArticleStatus.PUBLISHED) await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+      if (current.status === ArticleStatus.PUBLISHED) {
+        await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+        this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
+      }
       return this.load(tx, id);
     });
   }
@@ -182,12 +195,15 @@ export class ArticleEditorService {
   async publishDue(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const due: { id: number }[] = await tx.query(
+      const due: { id: number; slug: string }[] = await tx.query(
         `UPDATE articles SET status = 'PUBLISHED', updated_at = $1
-         WHERE status = 'SCHEDULED' AND published_at <= $1 RETURNING id`,
+         WHERE status = 'SCHEDULED' AND published_at <= $1 RETURNING id, slug`,
         [now],
       );
-      for (const { id } of due.sort((a, b) => a.id - b.id)) await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+      for (const { id, slug } of due.sort((a, b) => a.id - b.id)) {
+        await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+        this.purgeAfter(tx, articleVisibilityChanged(id, slug));
+      }
       return due.length;
     });
   }
@@ -203,6 +219,11 @@ export class ArticleEditorService {
   private checkBody(errors: InputErrors, body: string): void {
     if (body.length > MAX_BODY) errors.add("body", `must be at most ${MAX_BODY.toLocaleString("en")} characters`);
     else if (hasNul(body)) errors.add("body", "must not contain NUL characters");
+  }
+
+  /** Cached responses that the write changes go once it has committed, before the mutation answers. */
+  private purgeAfter(tx: Tx, tags: string[]): void {
+    tx.afterCommit(() => this.cache.purge(tags));
   }
 
   private record(tx: Tx, kind: FeedEventKind, articleId: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
+import { Tags } from "../../cache/cache-tags";
 import { BadInputError } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
 import { pageRequest } from "../../shared/pagination";
@@ -26,8 +27,11 @@ export class ArticleResolver {
     @Arg("slug", () => String, { nullable: true }) slug?: string | null,
   ): Promise<Article | null> {
     if ((id == null) === (slug == null)) throw new BadInputError({ id: "give exactly one of id and slug" });
-    if (id != null) return ctx.loaders.article.byId.load(expectGlobalId("Article", id, "id"));
-    return ctx.loaders.article.bySlug.load(slug!);
+    if (id != null) {
+      const dbId = expectGlobalId("Article", id, "id");
+      return ctx.tagged(await ctx.loaders.article.byId.load(dbId), Tags.entity("Article", dbId));
+    }
+    return ctx.tagged(await ctx.loaders.article.bySlug.load(slug!), Tags.slug(slug!));
   }
 
   @Query(() => ArticleConnection)
@@ -41,7 +45,8 @@ export class ArticleResolver {
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, ARTICLE_CURSOR);
     const newestFirst = (orderBy ?? ArticleOrder.NEWEST_FIRST) === ArticleOrder.NEWEST_FIRST;
-    return new ArticleConnection(await ctx.services.article.list(ctx.viewer, filter ?? {}, newestFirst, page));
+    const result = await ctx.services.article.list(ctx.viewer, filter ?? {}, newestFirst, page);
+    return new ArticleConnection(ctx.tagged(result, Tags.articleLists));
   }
 
   @Query(() => ArticleConnection, {
@@ -54,17 +59,17 @@ export class ArticleResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, SEARCH_CURSOR);
-    return new ArticleConnection(await ctx.services.article.search(query, page));
+    return new ArticleConnection(ctx.tagged(await ctx.services.article.search(query, page), Tags.search));
   }
 
   @FieldResolver(() => [Author], { description: "The byline, in order." })
-  authors(@Root() article: Article, @Ctx() ctx: Context): Promise<Author[]> {
-    return ctx.loaders.article.byline.load(article.dbId);
+  async authors(@Root() article: Article, @Ctx() ctx: Context): Promise<Author[]> {
+    return ctx.tagged(await ctx.loaders.article.byline.load(article.dbId));
   }
 
   @FieldResolver(() => [Topic])
-  topics(@Root() article: Article, @Ctx() ctx: Context): Promise<Topic[]> {
-    return ctx.loaders.article.topics.load(article.dbId);
+  async topics(@Root() article: Article, @Ctx() ctx: Context): Promise<Topic[]> {
+    return ctx.tagged(await ctx.loaders.article.topics.load(article.dbId));
   }
 
   @FieldResolver(() => [Article], {
@@ -73,7 +78,7 @@ export class ArticleResolver {
       "never the article itself. Batched: a page of N articles asking for this costs the same number of SQL " +
       "statements as one.",
   })
-  relatedArticles(
+  async relatedArticles(
     @Root() article: Article,
     @Ctx() ctx: Context,
     @Arg("first", () => Int, { nullable: true, defaultValue: 5 }) first: number,
@@ -81,7 +86,7 @@ export class ArticleResolver {
     if (!Number.isInteger(first) || first < 0 || first > MAX_RELATED) {
       throw new BadInputError({ first: `must be between 0 and ${MAX_RELATED}` });
     }
-    return ctx.loaders.article.related(article.dbId, first);
+    return ctx.tagged(await ctx.loaders.article.related(article.dbId, first), Tags.articleLists);
   }
 
   @FieldResolver(() => CommentConnection, {
@@ -94,11 +99,13 @@ export class ArticleResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof CommentConnection>> {
     const page = pageRequest(first, after, COMMENT_CURSOR);
-    return new CommentConnection(await ctx.loaders.comment.thread(article.dbId, page));
+    const result = await ctx.loaders.comment.thread(article.dbId, page);
+    return new CommentConnection(ctx.tagged(result, Tags.comments(article.dbId)));
   }
 
   @FieldResolver(() => Int, { description: "Approved comments, replies included." })
   commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+    ctx.tag(Tags.comments(article.dbId));
     return ctx.loaders.article.commentCount.load(article.dbId);
   }
 }

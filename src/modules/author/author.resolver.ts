@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
+import { Tags } from "../../cache/cache-tags";
 import { pageRequest } from "../../shared/pagination";
 import { ARTICLE_CURSOR } from "../article/article.service";
 import { ArticleConnection } from "../article/article.types";
@@ -9,8 +10,8 @@ import { AuthorConnection } from "./author.types";
 @Resolver(() => Author)
 export class AuthorResolver {
   @Query(() => Author, { nullable: true })
-  author(@Ctx() ctx: Context, @Arg("slug", () => String) slug: string): Promise<Author | null> {
-    return ctx.loaders.author.bySlug.load(slug);
+  async author(@Ctx() ctx: Context, @Arg("slug", () => String) slug: string): Promise<Author | null> {
+    return ctx.tagged(await ctx.loaders.author.bySlug.load(slug), Tags.authors);
   }
 
   @Query(() => AuthorConnection)
@@ -19,7 +20,9 @@ export class AuthorResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof AuthorConnection>> {
-    return new AuthorConnection(await ctx.services.author.list(pageRequest(first, after, "au")));
+    return new AuthorConnection(
+      ctx.tagged(await ctx.services.author.list(pageRequest(first, after, "au")), Tags.authors),
+    );
   }
 
   @FieldResolver(() => ArticleConnection, { description: "Published articles in the author's byline, newest first." })
@@ -30,6 +33,6 @@ export class AuthorResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, ARTICLE_CURSOR);
-    return new ArticleConnection(await ctx.loaders.article.byAuthor(author.dbId, page));
+    return new ArticleConnection(ctx.tagged(await ctx.loaders.article.byAuthor(author.dbId, page), Tags.articleLists));
   }
 }

@@ -2,6 +2,7 @@ import { CommentModeration } from "../../config";
 import { Database, Queryable } from "../../db/database";
 import { Params, RowMapper } from "../../db/sql";
 import { Bus } from "../../pubsub";
+import { Purger, commentVisibilityChanged, noPurge } from "../../cache/cache-tags";
 import { Clock } from "../../shared/clock";
 import { BadInputError, conflict, forbidden, notFound, rateLimited } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
@@ -51,6 +52,7 @@ export class CommentWriteService {
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
     private readonly policy: CommentPolicy,
+    private readonly cache: Purger = noPurge,
   ) {}
 
   /**
@@ -105,6 +107,9 @@ export class CommentWriteService {
       const id: number = inserted[0].id;
       const kind = status === CommentStatus.APPROVED ? FeedEventKind.COMMENT_PUBLIC : FeedEventKind.COMMENT_PENDING;
       await recordFeedEvent(tx, this.bus, kind, s.articleId, id);
+      if (status === CommentStatus.APPROVED) {
+        tx.afterCommit(() => this.cache.purge(commentVisibilityChanged(s.articleId, id)));
+      }
       return this.load(tx, id);
     });
   }
@@ -126,6 +131,9 @@ export class CommentWriteService {
                 ? FeedEventKind.COMMENT_HIDDEN
                 : null;
         if (kind) await recordFeedEvent(tx, this.bus, kind, current.article_id, id);
+        if (status === CommentStatus.APPROVED || current.status === CommentStatus.APPROVED) {
+          tx.afterCommit(() => this.cache.purge(commentVisibilityChanged(current.article_id, id)));
+        }
       }
       return this.load(tx, id);
     });

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
+import { Tags } from "../../cache/cache-tags";
 import { AppError } from "../../shared/errors";
 import { pageRequest } from "../../shared/pagination";
 import { Article } from "../article/article.entity";
@@ -14,12 +15,13 @@ export class CommentResolver {
     const article = await ctx.loaders.article.byId.load(comment.articleId);
     // A comment is only visible with its article, so this is a broken invariant, not a user error.
     if (!article) throw new AppError("NOT_FOUND", "The comment's article is not visible");
-    return article;
+    return ctx.tagged(article);
   }
 
   @FieldResolver(() => Comment, { nullable: true })
-  parent(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment | null> | null {
-    return comment.parentId == null ? null : ctx.loaders.comment.byId.load(comment.parentId);
+  async parent(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment | null> {
+    if (comment.parentId == null) return null;
+    return ctx.tagged(await ctx.loaders.comment.byId.load(comment.parentId), Tags.entity("Comment", comment.parentId));
   }
 
   @FieldResolver(() => CommentConnection, { description: "Approved replies, oldest first." })
@@ -30,6 +32,7 @@ export class CommentResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof CommentConnection>> {
     const page = pageRequest(first, after, COMMENT_CURSOR);
-    return new CommentConnection(await ctx.loaders.comment.replies(comment.dbId, page));
+    const result = await ctx.loaders.comment.replies(comment.dbId, page);
+    return new CommentConnection(ctx.tagged(result, Tags.comments(comment.articleId)));
   }
 }

@@ -1,0 +1,165 @@
+import Redis from "ioredis";
+import type { Logger } from "pino";
+
+/**
+ * Where cached responses live, with tag-based purging. `epoch` counts purges:
+ * a response computed while a purge happened may hold pre-write data, so it
+ * is not stored (see response-cache.ts).
+ */
+export interface CacheStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void>;
+  /** Removes every entry carrying any of the tags, and moves the epoch on. */
+  purge(tags: string[]): Promise<void>;
+  epoch(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** One process: a bounded map, oldest entries evicted first. */
+export class MemoryCacheStore implements CacheStore {
+  private readonly entries = new Map<string, { value: string; expires: number; tags: string[] }>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private purges = 0;
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  async get(key: string): Promise<string | null> {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expires <= Date.now()) {
+      this.remove(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void> {
+    this.remove(key);
+    while (this.entries.size >= this.maxEntries) this.remove(this.entries.keys().next().value!);
+    this.entries.set(key, { value, expires: Date.now() + ttlSeconds * 1000, tags });
+    for (const tag of tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  async purge(tags: string[]): Promise<void> {
+    this.purges++;
+    for (const tag of tags) for (const key of this.byTag.get(tag) ?? []) this.remove(key);
+  }
+
+  async epoch(): Promise<number> {
+    return this.purges;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys && !keys.size) this.byTag.delete(tag);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+    this.byTag.clear();
+  }
+}
+
+const PREFIX = "newsgraph:cache:";
+
+/**
+ * Shared by every instance: entries are strings with a TTL; each tag is a set
+ * of entry keys. When Redis is unreachable the cache is bypassed (misses, no
+ * stores). A purge that could not reach Redis leaves entries that may be
+ * stale, so the whole cache is dropped before it is used again.
+ */
+export class RedisCacheStore implements CacheStore {
+  private readonly redis: Redis;
+  private mustReset = false;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis.on("error", () => undefined);
+  }
+
+  /** True when the cache may be used: after a lost purge, only once everything has been dropped. */
+  private async usable(): Promise<boolean> {
+    if (!this.mustReset) return true;
+    try {
+      let cursor = "0";
+      do {
+        const [next, keys] = await this.redis.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
+        if (keys.length) await this.redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+      await this.redis.incr(`${PREFIX}epoch`);
+      this.mustReset = false;
+      this.logger.info("response cache dropped after a purge that Redis missed");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async get(key: string): Promise<string | null> {
+    try {
+      if (!(await this.usable())) return null;
+      return await this.redis.get(PREFIX + key);
+    } catch {
+      return null;
+    }
+  }
+
+  async set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void> {
+    try {
+      if (!(await this.usable())) return;
+      const multi = this.redis.multi().set(PREFIX + key, value, "EX", ttlSeconds);
+      for (const tag of tags)
+        multi.sadd(`${PREFIX}tag:${tag}`, key).expire(`${PREFIX}tag:${tag}`, ttlSeconds * 2, "GT");
+      await multi.exec();
+    } catch (error) {
+      this.logger.debug({ err: (error as Error).message }, "cache store failed");
+    }
+  }
+
+  async purge(tags: string[]): Promise<void> {
+    try {
+      // Moving the epoch first makes responses being computed right now skip their store.
+      await this.redis.incr(`${PREFIX}epoch`);
+      for (const tag of tags) {
+        const setKey = `${PREFIX}tag:${tag}`;
+        const keys = await this.redis.smembers(setKey);
+        const multi = this.redis.multi().del(setKey);
+        for (const key of keys) multi.del(PREFIX + key);
+        await multi.exec();
+      }
+    } catch (error) {
+      this.mustReset = true;
+      this.logger.warn({ err: (error as Error).message }, "cache purge missed Redis; the cache will be dropped");
+    }
+  }
+
+  async epoch(): Promise<number> {
+    try {
+      return Number((await this.redis.get(`${PREFIX}epoch`)) ?? 0);
+    } catch {
+      return -1;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
