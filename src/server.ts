@@ -81,6 +81,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     openSockets: () => late.webSocket?.openSockets ?? 0,
     activeSubscriptions: () => services?.feedDispatcher.listenerCount ?? 0,
     pool: () => db.poolStats(),
+    statements: () => db.sql.total,
   });
   try {
     const applied = await db.migrate();
@@ -126,7 +127,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
-    csrfPrevention: true,
+    // CSRF prevention is done in http-handler.ts (JSON-only POST, queries-only GET), in a way that
+    // keeps plain GraphQL-over-HTTP GET requests working; Apollo's check would demand extra headers on GET.
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown (SIGTERM drains HTTP and closes sockets with 1001); Apollo must not race it.
     stopOnTerminationSignals: false,

@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import { Config } from "./config";
 import { Viewer } from "./modules/auth/viewer";
 import { SubscriptionContext } from "./modules/feed/subscription-context";
+import { sharedSubscribe } from "./modules/feed/shared-execution";
 import type { Services } from "./modules/services";
 import { requestScope } from "./shared/request-scope";
 import { AppError } from "./shared/errors";
@@ -58,9 +59,32 @@ export function attachWebSocket(
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: config.wsMaxPayloadBytes });
   const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
+  // Widgets send the same few subscription documents thousands of times: parse and validate each once.
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
+    let checked = documents.get(query);
+    if (checked) return checked;
+    try {
+      checkSource(query, config.queryLimits);
+      const document = parse(query);
+      const errors = validate(schema, document, specifiedRules);
+      checked = errors.length
+        ? errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")))
+        : document;
+    } catch (error) {
+      if (error instanceof AppError) return [error];
+      if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
+      throw error;
+    }
+    if (documents.size >= 1000) documents.delete(documents.keys().next().value!);
+    documents.set(query, checked);
+    return checked;
+  };
+
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      subscribe: sharedSubscribe,
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
@@ -75,17 +99,9 @@ export function attachWebSocket(
       },
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws runs none of Apollo's request pipeline: the same limits as over HTTP apply here.
-        let document: DocumentNode;
-        try {
-          checkSource(payload.query, config.queryLimits);
-          document = parse(payload.query);
-        } catch (error) {
-          if (error instanceof AppError) return [error];
-          if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
-          throw error;
-        }
-        const errors = validate(schema, document, specifiedRules);
-        if (errors.length) return errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")));
+        const checked = checkDocument(payload.query);
+        if (Array.isArray(checked)) return checked;
+        const document = checked as DocumentNode;
         try {
           checkOperation(schema, document, payload.operationName, payload.variables, config.queryLimits);
         } catch (error) {
@@ -97,7 +113,12 @@ export function attachWebSocket(
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: new SubscriptionContext(services, ctx.extra.viewer ?? null, ctx.extra.connectionId),
+          contextValue: new SubscriptionContext(
+            services,
+            ctx.extra.viewer ?? null,
+            ctx.extra.connectionId,
+            JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]),
+          ),
         };
       },
       onNext: (ctx, _id, _payload, _args, result) => {

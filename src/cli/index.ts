@@ -6,6 +6,7 @@ import { createLogger } from "../logger";
 import { entities } from "../modules";
 import { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
+import { BENCH_DEFAULTS, seedBench } from "../seed/bench";
 import { seedDemo } from "../seed/demo";
 import { AppError } from "../shared/errors";
 import { migrations } from "../../migrations";
@@ -15,6 +16,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   migrate                        apply pending migrations
   seed --demo                    load the demo newsroom (idempotent)
+  seed --bench [--articles N] [--comments N] [--authors N] [--topics N] [--seed S]
+                                 load deterministic benchmark data (defaults: 100000
+                                 articles, 1000000 comments, 300 authors, 300 topics,
+                                 seed "newsgraph"); all or nothing, in one transaction;
+                                 does nothing when bench data is already present
   author create --slug S --name N [--bio B]
                                  add an author
   token create --author SLUG --role WRITER|EDITOR|ADMIN [--label L]
@@ -51,8 +57,25 @@ const commands: Record<string, Command> = {
     console.error("migrations: up to date");
   },
   async seed(db, args) {
-    const { values } = parseArgs({ args, options: { demo: { type: "boolean" } } });
-    if (!values.demo) throw new UsageError("seed needs --demo");
+    const { values } = parseArgs({
+      args,
+      options: {
+        demo: { type: "boolean" },
+        bench: { type: "boolean" },
+        articles: { type: "string" },
+        comments: { type: "string" },
+        authors: { type: "string" },
+        topics: { type: "string" },
+        seed: { type: "string" },
+      },
+    });
+    if (values.demo && values.bench) throw new UsageError("seed takes --demo or --bench, not both");
+    if (values.bench) return seedBenchCommand(db, values);
+    const benchOnly = (["articles", "comments", "authors", "topics", "seed"] as const).find(
+      (k) => values[k] !== undefined,
+    );
+    if (benchOnly) throw new UsageError(`--${benchOnly} goes with seed --bench`);
+    if (!values.demo) throw new UsageError("seed needs --demo or --bench");
     const { articles } = await seedDemo(db);
     console.error(`seed: ${articles} demo article(s) added`);
   },
@@ -73,6 +96,43 @@ const commands: Record<string, Command> = {
     console.log(values.slug);
   },
 };
+
+async function seedBenchCommand(
+  db: Database,
+  values: { articles?: string; comments?: string; authors?: string; topics?: string; seed?: string },
+): Promise<void> {
+  const count = (name: "articles" | "comments" | "authors" | "topics"): number => {
+    const raw = values[name];
+    if (raw === undefined) return BENCH_DEFAULTS[name];
+    const n = Number(raw.replace(/_/g, ""));
+    if (!/^[0-9_]+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number`);
+    return n;
+  };
+  const options = {
+    articles: count("articles"),
+    comments: count("comments"),
+    authors: count("authors"),
+    topics: count("topics"),
+    seed: values.seed ?? BENCH_DEFAULTS.seed,
+  };
+  if (options.articles && (!options.authors || !options.topics)) {
+    throw new UsageError("--authors and --topics must be at least 1 when there are articles");
+  }
+  if (options.comments && !options.articles) throw new UsageError("--comments needs --articles of at least 1");
+  const result = await seedBench(db, { ...options, progress: true });
+  if (result.status === "present") {
+    console.error("bench data already present");
+    return;
+  }
+  const rows =
+    result.authors + result.topics + result.articles + result.articleAuthors + result.articleTopics + result.comments;
+  const seconds = result.elapsedMs / 1000;
+  console.error(
+    `seed: bench data added in ${seconds.toFixed(1)}s (${Math.round(rows / seconds).toLocaleString("en")} rows/s): ` +
+      `${result.authors} authors, ${result.topics} topics, ${result.articles} articles ` +
+      `(${result.articleAuthors} bylines, ${result.articleTopics} tags), ${result.comments} comments`,
+  );
+}
 
 async function token(db: Database, args: string[]): Promise<void> {
   const [sub, ...rest] = args;

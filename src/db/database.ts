@@ -25,6 +25,8 @@ export interface Tx extends Queryable {
   manager: EntityManager;
   /** Runs fn after a successful commit; never when the transaction rolls back. */
   afterCommit(fn: () => void | Promise<void>): void;
+  /** Runs fn inside the transaction, after the work and just before COMMIT. */
+  beforeCommit(fn: () => Promise<void>): void;
 }
 
 export class Database implements Queryable {
@@ -92,13 +94,17 @@ export class Database implements Queryable {
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const effects: (() => void | Promise<void>)[] = [];
-    const result = await this.dataSource.transaction((manager) =>
-      fn({
+    const finals: (() => Promise<void>)[] = [];
+    const result = await this.dataSource.transaction(async (manager) => {
+      const value = await fn({
         manager,
         afterCommit: (e) => effects.push(e),
+        beforeCommit: (f) => finals.push(f),
         query: async (sql, params = []) => (await manager.queryRunner!.query(sql, params, true)).records,
-      }),
-    );
+      });
+      for (const f of finals) await f();
+      return value;
+    });
     for (const effect of effects) {
       try {
         await effect();

@@ -12,6 +12,7 @@ import { Metrics } from "../shared/metrics";
 import { checkSource } from "../shared/query-limits";
 import { RequestScope, requestScope } from "../shared/request-scope";
 import { HttpError, readBody, sendJson } from "./body";
+import { widgetRoute } from "../widget/widget-routes";
 
 export interface HttpHandlerDeps {
   apollo: ApolloServer<Context>;
@@ -36,6 +37,12 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    // CSRF prevention: anything that can write arrives as POST with a JSON body, which a browser
+    // never sends cross-site without a CORS preflight; GET runs queries only (405 for mutations).
+    if (req.method === "POST" && !/^application\/json\b/i.test(headers.get("content-type") ?? "")) {
+      req.resume();
+      throw new HttpError(415, "POST /graphql needs Content-Type: application/json");
     }
     const body =
       req.method === "POST" ? await readBody(req, config.maxBodyBytes, headers.get("content-type")) : undefined;
@@ -108,6 +115,12 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         res.writeHead(302, { location: "/graphql" });
         res.end();
         return;
+    }
+    const widget = await widgetRoute(url.pathname, services);
+    if (widget) {
+      res.writeHead(widget.status, { "content-type": widget.type, "cache-control": widget.cacheControl ?? "no-cache" });
+      res.end(widget.body);
+      return;
     }
     if (url.pathname.startsWith("/graphiql/")) {
       const asset = graphiqlAsset(url.pathname.slice("/graphiql/".length));

@@ -53,7 +53,11 @@ const subject = (name: string, description: string, keywords: string): Subject =
 
 /** Roughly from broad and popular to narrow. */
 export const SUBJECTS: Subject[] = [
-  subject("Politics", "Councils, parties, votes and the people who run the region.", "council councillors vote election"),
+  subject(
+    "Politics",
+    "Councils, parties, votes and the people who run the region.",
+    "council councillors vote election",
+  ),
   subject("Budget", "Where public money comes from and where it goes.", "budget spending tax reserves savings"),
   subject("Housing", "Rents, new homes, tenants and landlords.", "housing rent tenants homes landlords"),
   subject("Transport", "Buses, trains, roads, ferries and what they cost.", "transport buses ferry timetable fares"),
@@ -66,7 +70,11 @@ export const SUBJECTS: Subject[] = [
   subject("Sport", "Clubs, matches and grassroots sport.", "match club league season players"),
   subject("Elections", "Campaigns, candidates, polls and results.", "election candidates ballot polls campaign"),
   subject("Environment", "Wildlife, pollution, parks and the coast.", "wildlife pollution coast parks environment"),
-  subject("Planning", "Applications, developments and the shape of the towns.", "planning development application site"),
+  subject(
+    "Planning",
+    "Applications, developments and the shape of the towns.",
+    "planning development application site",
+  ),
   subject("Ferries", "Crossings, timetables and the island routes.", "ferry crossing harbour island vessel"),
   subject("Floods", "Flood defences, warnings and recovery.", "flood defences river warning sandbags"),
   subject("Energy", "Power, heating bills and the wind farms offshore.", "energy power turbines heating bills"),
@@ -95,7 +103,11 @@ export const SUBJECTS: Subject[] = [
   subject("Football", "The league, the cup and the terraces.", "football goal striker manager league"),
   subject("Rowing", "Regattas and clubs on the water.", "rowing regatta crew boathouse race"),
   subject("Sailing", "Yachts, races and the harbour.", "sailing yacht regatta harbour race"),
-  subject("Schools", "Admissions, inspections and school buildings.", "school inspection admissions headteacher pupils"),
+  subject(
+    "Schools",
+    "Admissions, inspections and school buildings.",
+    "school inspection admissions headteacher pupils",
+  ),
   subject("Universities", "Students, research and campuses.", "university students campus research degree"),
   subject("Hospitals", "Wards, waiting times and staffing.", "hospital ward waiting staffing beds"),
   subject("Police", "Patrols, stations and policing plans.", "police patrols station officers policing"),
@@ -115,32 +127,34 @@ export const SUBJECTS: Subject[] = [
   subject("Airport", "Flights, routes and the runway.", "airport flights routes runway passengers"),
 ];
 
-/** Nouns, most common first; the news words sit at different depths so that they are skewed. */
+/**
+ * Nouns, most common first. The common news words sit at different depths
+ * (budget ~40th, election ~80th, housing ~120th, flood ~170th, festival ~220th,
+ * ferry ~270th), so how many articles mention them is skewed; articles on a
+ * matching topic repeat them much more often (Subject.keywords).
+ */
 export const NOUNS = words(`
-  council people year plan residents government week budget time city money report service area
-  community work town members month project change group support decision public election part
-  number scheme proposals meeting review level cost families funding future cases centre homes
-  housing authority board business workers staff rise schools issue evidence figures
-  concerns question children system road water parents police land plans students minister
-  agreement fund programme market deal offer jobs application price prices costs changes bill
-  statement spokesperson hospital survey result results vote councillors officials committee
-  leader chair director campaign investment development safety island harbour visitors weather
-  rain storm flood coast river bridge station terminal bus ferry festival museum library park
-  village street quarter district region county shoreline estate warehouse factory office
-  consultation petition inquiry contract tender operator company firm union landlord tenants
-  rent mortgage buyers sellers developers architects engineers contractors scientists doctors
-  nurses teachers pupils fans players club season match league cup race crowd stage audience
-  artists music film exhibition gallery archive heritage building church hall square pier
-  quay beach cliff dunes marsh reservoir turbines power energy bills heating waste recycling
-  broadband software data research study laboratory patients clinic ward surgery ambulance
-  court judge jury trial verdict sentence appeal officers patrol arrest charity volunteers
-  donations foodbank shop shops traders stalls restaurant kitchen producers farm farmers harvest
-  livestock fishing fleet catch quota boats vessel crew yacht regatta rowing boathouse airport
-  flights runway passengers timetable fares tickets routes junction traffic potholes lanes
-  cyclists pavement parking allotments playground trees wildlife birds seals reserve species
-  pollution sewage leaks supply drought heatwave gale snow ice warning sandbags defences
-  erosion tide tides surveyors inspectors headteacher nursery carers elderly wages redundancies
-  ballot candidates polls turnout manifesto mayor referendum coalition opposition majority
+  council people year plan residents government week time city money report service area community work town
+  members month project change group support decision public part number scheme proposals meeting review level
+  cost families funding future cases centre homes authority board budget business workers staff rise schools
+  issue evidence figures concerns question children system road water parents police land plans students
+  minister agreement fund programme market deal offer jobs application price prices costs changes bill
+  statement spokesperson hospital survey result results election vote councillors officials committee leader
+  chair director campaign investment development safety island harbour visitors weather rain storm coast river
+  bridge station terminal bus museum library park village street quarter district region county shoreline
+  estate warehouse factory office consultation petition housing inquiry contract tender operator company firm
+  union landlord tenants rent mortgage buyers sellers developers architects engineers contractors scientists
+  doctors nurses teachers pupils fans players club season match league cup race crowd stage audience artists
+  music film exhibition gallery archive heritage building church hall square pier quay beach cliff dunes flood
+  marsh reservoir turbines power energy bills heating waste recycling broadband software data research study
+  laboratory patients clinic ward surgery ambulance court judge jury trial verdict sentence appeal officers
+  patrol arrest charity volunteers donations foodbank shop shops traders stalls restaurant kitchen producers
+  farm farmers harvest livestock fishing fleet catch quota festival boats vessel crew yacht regatta rowing
+  boathouse airport flights runway passengers timetable fares tickets routes junction traffic potholes lanes
+  cyclists pavement parking allotments playground trees wildlife birds seals reserve species pollution sewage
+  leaks supply drought heatwave gale snow ice warning sandbags defences erosion tide tides surveyors
+  inspectors headteacher nursery ferry carers elderly wages redundancies ballot candidates polls turnout
+  manifesto mayor referendum coalition opposition majority
 `);
 
 export const VERBS = words(`

@@ -49,6 +49,7 @@ export class Metrics {
     openSockets: () => number;
     activeSubscriptions: () => number;
     pool: () => { total: number; idle: number; waiting: number };
+    statements: () => number;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: "newsgraph_" });
     new Gauge({
@@ -65,6 +66,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(probes.activeSubscriptions());
+      },
+    });
+    new Counter({
+      name: "newsgraph_db_statements_total",
+      help: "SQL statements sent to the database",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(probes.statements());
       },
     });
     new Gauge({

@@ -3,7 +3,14 @@
  * complete walks of every list, ties, empty lists and inserts between pages.
  */
 import { demoArticles } from "../../src/seed/demo-content";
-import { createArticle, createComment, createTopic, hoursAgo, publishedSlugs } from "../factories/content";
+import {
+  createArticle,
+  createComment,
+  createTopic,
+  CreatedComment,
+  hoursAgo,
+  publishedSlugs,
+} from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
 import {
   ArticleCommentsDocument,
@@ -19,8 +26,9 @@ import {
 import { startTestServer, TestServer } from "../support/server";
 
 let server: TestServer;
+// Factories write straight to the database, past the writes that purge the response cache.
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ responseCache: false });
 });
 afterAll(() => server?.stop());
 
@@ -199,9 +207,9 @@ describe("walking every list page by page gives the full list once, in order", (
 
     const article = await createArticle(server.db, { publishedAt: hoursAgo(5000) });
     const when = hoursAgo(1);
-    const top = [];
+    const top: CreatedComment[] = [];
     for (let i = 0; i < 5; i++) top.push(await createComment(server.db, { articleId: article.dbId, createdAt: when }));
-    const replies = [];
+    const replies: CreatedComment[] = [];
     for (let i = 0; i < 5; i++) {
       replies.push(
         await createComment(server.db, { articleId: article.dbId, parentId: top[0]!.dbId, createdAt: when }),

@@ -3,7 +3,6 @@
  * This file inserts nothing, so the demo data is all there is.
  */
 import { demoArticles, demoAuthors, demoTopics } from "../../src/seed/demo-content";
-import { Role } from "../../src/modules/auth/role";
 import { globalId } from "../factories/content";
 import { expectError, ok } from "../factories/graphql";
 import {
@@ -268,7 +267,7 @@ describe("articles, search and viewer", () => {
 
   test("viewer is null for anonymous callers, the token's author and role otherwise", async () => {
     expect(ok(await server.request(ViewerDocument)).viewer).toBeNull();
-    const token = await server.services.auth.createToken("priya-raman", Role.WRITER);
+    const token = await server.token("priya-raman", "WRITER");
     const { viewer } = ok(await server.request(ViewerDocument, {}, { token }));
     expect(viewer).toMatchObject({ role: "WRITER", author: { slug: "priya-raman", name: "Priya Raman" } });
     expectError(await server.request(ViewerDocument, {}, { token: "ng_not-a-real-token" }), "UNAUTHENTICATED");

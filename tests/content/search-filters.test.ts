@@ -10,8 +10,9 @@ import { ArticleIdsDocument, ArticleIdsQueryVariables, SearchFullDocument } from
 import { startTestServer, TestServer } from "../support/server";
 
 let server: TestServer;
+// Factories write straight to the database, past the writes that purge the response cache.
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ responseCache: false });
 });
 afterAll(() => server?.stop());
 

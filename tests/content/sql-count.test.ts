@@ -1,13 +1,15 @@
 /**
  * No N+1: the number of SQL statements a request costs does not grow with the
  * number of rows it returns. Counted as server.db.sql.total around one request;
- * requests here run one at a time, so the difference is exactly that request's.
+ * requests here run one at a time, and the server runs with no background
+ * statements (feed polling and the scheduler off) and no response cache (a hit
+ * would cost nothing), so the difference is exactly what resolving it costs.
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { demoAuthors, demoTopics } from "../../src/seed/demo-content";
 import { createArticle, createComment, Created, hoursAgo } from "../factories/content";
 import { ok } from "../factories/graphql";
-import { ArticlePageDocument, FrontPageDocument, TopicsDocument } from "../generated/graphql";
+import { ArticleThreadDocument, FrontPageDocument, TopicsDocument } from "../generated/graphql";
 import { startTestServer, TestServer } from "../support/server";
 
 let server: TestServer;
@@ -15,7 +17,7 @@ let quiet: Created; // one comment, one reply, one reply to that
 let busy: Created; // 30 comments, each with 2 replies, each with a reply
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ responseCache: false, feedPollMs: 0, schedulerIntervalMs: 0 });
   const db = server.db;
   // 60 more published articles (86 in all, with the two below), with varied topics and bylines, older than the demo.
   for (let i = 0; i < 60; i++) {
@@ -49,7 +51,7 @@ async function measure<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promis
   return { data: ok(res), statements };
 }
 
-test("the front page costs the same for 1, 5, 50 and 100 articles, and at most 8 statements", async () => {
+test("the front page costs the same for 1, 5 and 50 articles (no more for 100), and at most 8 statements", async () => {
   const counts: number[] = [];
   for (const first of [1, 5, 50, 100]) {
     const { data, statements } = await measure(FrontPageDocument, { first });
@@ -65,7 +67,9 @@ test("the front page costs the same for 1, 5, 50 and 100 articles, and at most 8
     counts.push(statements);
   }
   expect(counts[1]).toBeLessThanOrEqual(8);
-  expect(counts).toEqual([counts[1], counts[1], counts[1], counts[1]]);
+  expect(counts.slice(0, 3)).toEqual([counts[1], counts[1], counts[1]]);
+  // With every article on the page, the related articles' bylines are already loaded: one fewer may be sent.
+  expect(counts[3]).toBeLessThanOrEqual(counts[1]!);
 });
 
 test("the second page costs what the first costs", async () => {
@@ -90,15 +94,17 @@ test("topics with nested articles and articleCount cost the same for 1, 3 and 8 
 });
 
 test("an article page with comments and nested replies costs the same for 1 comment and 30", async () => {
-  const small = await measure(ArticlePageDocument, { slug: quiet.slug, commentsFirst: 100 });
-  const large = await measure(ArticlePageDocument, { slug: busy.slug, commentsFirst: 100 });
+  const vars = { first: 30, repliesFirst: 5 };
+  const small = await measure(ArticleThreadDocument, { slug: quiet.slug, ...vars });
+  const large = await measure(ArticleThreadDocument, { slug: busy.slug, ...vars });
   const threads = (d: typeof small.data) => d.article!.comments.nodes;
   expect(threads(small.data)).toHaveLength(1);
   expect(threads(large.data)).toHaveLength(30);
-  for (const c of threads(large.data)) {
-    expect(c.replies.totalCount).toBe(2);
+  for (const c of [...threads(small.data), ...threads(large.data)]) {
+    expect(c.replies.totalCount).toBe(c.replies.nodes.length);
     for (const r of c.replies.nodes) expect(r.replies.nodes).toHaveLength(1);
   }
+  for (const c of threads(large.data)) expect(c.replies.nodes).toHaveLength(2);
   expect(large.data.article!.commentCount).toBe(150);
   expect(small.data.article!.commentCount).toBe(3);
   expect(large.statements).toBe(small.statements);

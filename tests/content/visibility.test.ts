@@ -3,7 +3,6 @@
  * every path. Hidden rows are inserted next to the demo content, sharing its
  * topics, authors and words, and an editor's token proves they are really there.
  */
-import { Role } from "../../src/modules/auth/role";
 import {
   createArticle,
   createComment,
@@ -43,8 +42,8 @@ let hostFirstComment: { dbId: number; id: string };
 beforeAll(async () => {
   server = await startTestServer();
   const db = server.db;
-  editorToken = await server.services.auth.createToken("maya-okafor", Role.EDITOR);
-  writerToken = await server.services.auth.createToken("priya-raman", Role.WRITER);
+  editorToken = await server.token("maya-okafor", "EDITOR");
+  writerToken = await server.token("priya-raman", "WRITER");
   // Each hidden article would be the newest, most related and best-matching one if it leaked.
   const shared = {
     topics: ["climate", "science"],

@@ -102,17 +102,19 @@ export async function createArticle(db: Db, spec: ArticleSpec = {}): Promise<Cre
   );
   const articleId = row!.id;
   for (const [position, authorSlug] of (spec.authors ?? []).entries()) {
-    await db.query(
+    const rows = await db.query(
       `INSERT INTO article_authors (article_id, author_id, position)
-       SELECT $1, id, $3 FROM authors WHERE slug = $2`,
+       SELECT $1, id, $3 FROM authors WHERE slug = $2 RETURNING author_id`,
       [articleId, authorSlug, position],
     );
+    if (!rows.length) throw new Error(`createArticle: no author ${authorSlug}`);
   }
   for (const topicSlug of spec.topics ?? []) {
-    await db.query("INSERT INTO article_topics (article_id, topic_id) SELECT $1, id FROM topics WHERE slug = $2", [
-      articleId,
-      topicSlug,
-    ]);
+    const rows = await db.query(
+      "INSERT INTO article_topics (article_id, topic_id) SELECT $1, id FROM topics WHERE slug = $2 RETURNING topic_id",
+      [articleId, topicSlug],
+    );
+    if (!rows.length) throw new Error(`createArticle: no topic ${topicSlug}`);
   }
   return { dbId: articleId, id: globalId("Article", articleId), slug };
 }

@@ -119,7 +119,7 @@ export class ArticleEditorService {
         }
         const updated = await this.load(tx, id);
         if (current.status === ArticleStatus.PUBLISHED) {
-          await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+          this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
           const linksChanged = input.authorSlugs != null || input.topicSlugs != null;
           this.purgeAfter(tx, articleEdited(id, [current.slug, updated.slug], linksChanged));
         }
@@ -151,7 +151,7 @@ export class ArticleEditorService {
         id,
       ]);
       if (!scheduled) {
-        await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+        this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
         this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
       }
       return this.load(tx, id);
@@ -181,7 +181,7 @@ export class ArticleEditorService {
         id,
       ]);
       if (current.status === ArticleStatus.PUBLISHED) {
-        await this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
+        this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
         this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
       }
       return this.load(tx, id);
@@ -201,7 +201,7 @@ export class ArticleEditorService {
         [now],
       );
       for (const { id, slug } of due.sort((a, b) => a.id - b.id)) {
-        await this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
+        this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
         this.purgeAfter(tx, articleVisibilityChanged(id, slug));
       }
       return due.length;
@@ -226,8 +226,8 @@ export class ArticleEditorService {
     tx.afterCommit(() => this.cache.purge(tags));
   }
 
-  private record(tx: Tx, kind: FeedEventKind, articleId: number): Promise<void> {
-    return recordFeedEvent(tx, this.bus, kind, articleId);
+  private record(tx: Tx, kind: FeedEventKind, articleId: number): void {
+    recordFeedEvent(tx, this.bus, kind, articleId);
   }
 
   private async load(conn: Queryable, id: number): Promise<Article> {

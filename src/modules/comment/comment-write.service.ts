@@ -106,7 +106,7 @@ export class CommentWriteService {
       }
       const id: number = inserted[0].id;
       const kind = status === CommentStatus.APPROVED ? FeedEventKind.COMMENT_PUBLIC : FeedEventKind.COMMENT_PENDING;
-      await recordFeedEvent(tx, this.bus, kind, s.articleId, id);
+      recordFeedEvent(tx, this.bus, kind, s.articleId, id);
       if (status === CommentStatus.APPROVED) {
         tx.afterCommit(() => this.cache.purge(commentVisibilityChanged(s.articleId, id)));
       }
@@ -130,7 +130,7 @@ export class CommentWriteService {
               : current.status === CommentStatus.APPROVED
                 ? FeedEventKind.COMMENT_HIDDEN
                 : null;
-        if (kind) await recordFeedEvent(tx, this.bus, kind, current.article_id, id);
+        if (kind) recordFeedEvent(tx, this.bus, kind, current.article_id, id);
         if (status === CommentStatus.APPROVED || current.status === CommentStatus.APPROVED) {
           tx.afterCommit(() => this.cache.purge(commentVisibilityChanged(current.article_id, id)));
         }

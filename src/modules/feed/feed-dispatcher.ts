@@ -34,7 +34,7 @@ const BATCH = 500;
  * depend on how many subscribers there are.
  */
 export class FeedDispatcher {
-  private current: Position = { tx: 0n, id: 0n };
+  private current: Position = { id: 0n };
   private readonly listeners = new Set<FeedListener>();
   private running: Promise<void> | undefined;
   private again = false;

@@ -16,22 +16,23 @@ export enum FeedEventKind {
 }
 
 /**
- * Records an event in the same transaction as the write it describes, and
- * wakes the feed dispatchers (every instance) once that transaction has
- * committed. A rolled-back write leaves no event and wakes nobody.
+ * Records an event for the write in progress. It is appended as the
+ * transaction's last step (see newsgraph_feed_append in the migrations: the
+ * append lock makes ids visible in commit order), and every instance's feed
+ * dispatcher is woken once the transaction has committed. A rolled-back write
+ * leaves no event and wakes nobody.
  */
-export async function recordFeedEvent(
+export function recordFeedEvent(
   tx: Tx,
   bus: Bus,
   kind: FeedEventKind,
   articleId: number,
   commentId: number | null = null,
-): Promise<void> {
-  const [row] = await tx.query(
-    "INSERT INTO feed_events (kind, article_id, comment_id) VALUES ($1, $2, $3) RETURNING id",
-    [kind, articleId, commentId],
-  );
-  tx.afterCommit(() => bus.publish(Topic.FEED_EVENTS, { eventId: String(row.id) }));
+): void {
+  tx.beforeCommit(async () => {
+    const [row] = await tx.query("SELECT newsgraph_feed_append($1, $2, $3)::text AS id", [kind, articleId, commentId]);
+    tx.afterCommit(() => bus.publish(Topic.FEED_EVENTS, { eventId: row.id }));
+  });
 }
 
 export interface FeedEventRow {
@@ -46,15 +47,7 @@ export interface FeedFilter {
   articleId?: number;
 }
 
-/*
- * Only rows written by transactions older than every transaction still in
- * flight are read (tx < pg_snapshot_xmin). Such rows can no longer be joined
- * by a late commit with a smaller position, so (tx, id) order is final and a
- * reader that resumes after a position never skips a row.
- */
-const SETTLED = "tx < pg_snapshot_xmin(pg_current_snapshot())";
-
-/** Settled events after `after` (and up to `upTo`, when given), in log order. */
+/** Events after `after` (and up to `upTo`, when given), in log order. */
 export async function readFeed(
   db: Queryable,
   after: Position,
@@ -62,11 +55,11 @@ export async function readFeed(
   filter: FeedFilter,
   limit: number,
 ): Promise<FeedEventRow[]> {
-  const params: unknown[] = [after.tx.toString(), after.id.toString()];
-  const where = ["(tx, id) > ($1::xid8, $2::bigint)", SETTLED];
+  const params: unknown[] = [after.id.toString()];
+  const where = ["id > $1::bigint"];
   if (upTo) {
-    params.push(upTo.tx.toString(), upTo.id.toString());
-    where.push(`(tx, id) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`);
+    params.push(upTo.id.toString());
+    where.push(`id <= $${params.length}::bigint`);
   }
   if (filter.kinds) {
     params.push(filter.kinds);
@@ -77,38 +70,27 @@ export async function readFeed(
     where.push(`article_id = $${params.length}`);
   }
   params.push(limit);
-  const rows = await db.query<{
-    tx: string;
-    id: string;
-    kind: FeedEventKind;
-    article_id: number;
-    comment_id: number | null;
-  }>(
-    `SELECT tx::text AS tx, id::text AS id, kind, article_id, comment_id FROM feed_events
-     WHERE ${where.join(" AND ")} ORDER BY tx, id LIMIT $${params.length}`,
+  const rows = await db.query<{ id: string; kind: FeedEventKind; article_id: number; comment_id: number | null }>(
+    `SELECT id::text AS id, kind, article_id, comment_id FROM feed_events
+     WHERE ${where.join(" AND ")} ORDER BY id LIMIT $${params.length}`,
     params,
   );
   return rows.map((r) => ({
-    position: { tx: BigInt(r.tx), id: BigInt(r.id) },
+    position: { id: BigInt(r.id) },
     kind: r.kind,
     articleId: r.article_id,
     commentId: r.comment_id,
   }));
 }
 
-/** The newest settled position: where a reader that wants only new events starts. */
+/** The newest position: where a reader that wants only new events starts. */
 export async function feedHead(db: Queryable): Promise<Position> {
-  const [row] = await db.query<{ tx: string; id: string }>(
-    `SELECT tx::text AS tx, id::text AS id FROM feed_events WHERE ${SETTLED} ORDER BY tx DESC, id DESC LIMIT 1`,
-  );
-  return row ? { tx: BigInt(row.tx), id: BigInt(row.id) } : { tx: 0n, id: 0n };
+  const [row] = await db.query<{ id: string | null }>("SELECT max(id)::text AS id FROM feed_events");
+  return { id: BigInt(row?.id ?? 0) };
 }
 
 /** Whether a position names an event in the log (a cursor we issued and still keep). */
 export async function feedHasPosition(db: Queryable, p: Position): Promise<boolean> {
-  const rows = await db.query("SELECT 1 FROM feed_events WHERE tx = $1::xid8 AND id = $2::bigint", [
-    p.tx.toString(),
-    p.id.toString(),
-  ]);
+  const rows = await db.query("SELECT 1 FROM feed_events WHERE id = $1::bigint", [p.id.toString()]);
   return rows.length > 0;
 }

@@ -17,9 +17,11 @@ export interface FeedDelivery {
   replayed: boolean;
   comment: Comment | null;
   article: Article | null;
-  viewer: Viewer | null;
-  event: LoadedEvent;
+  /** On live deliveries, which are one object per event for every subscriber: their shared execution results. */
+  results?: Map<string, Promise<unknown>>;
 }
+
+const liveDeliveries = new WeakMap<LoadedEvent, FeedDelivery>();
 
 interface StreamSpec {
   viewer: Viewer | null;
@@ -103,7 +105,12 @@ export class FeedService {
         if (spec.articleId !== undefined && event.articleId !== spec.articleId) return;
         if (!spec.accepts(event)) return;
         this.dispatcher.sharedLoaders(spec.viewer, event);
-        const delivery = this.delivery(spec.viewer, event, false);
+        let delivery = liveDeliveries.get(event);
+        if (!delivery) {
+          delivery = { ...this.delivery(event, false), results: new Map() };
+          liveDeliveries.set(event, delivery);
+        }
+        this.delivered(false);
         if (replaying) held.push(delivery);
         else queue.push(delivery);
       },
@@ -120,30 +127,25 @@ export class FeedService {
     return queue;
   }
 
-  /** Pushes the settled events in (since, upTo] that the subscriber accepts, in log order. */
+  /** Pushes the events in (since, upTo] that the subscriber accepts, in log order. */
   private async replay(spec: StreamSpec, since: Position, upTo: Position, queue: PushQueue<FeedDelivery>) {
     let after = since;
     while (!queue.closed) {
       const rows = await readFeed(this.db, after, upTo, { kinds: spec.kinds, articleId: spec.articleId }, REPLAY_BATCH);
       if (!rows.length) return;
       for (const event of await this.dispatcher.load(rows)) {
-        if (spec.accepts(event)) queue.push(this.delivery(spec.viewer, event, true));
+        if (spec.accepts(event)) {
+          this.delivered(true);
+          queue.push(this.delivery(event, true));
+        }
       }
       after = rows[rows.length - 1]!.position;
       if (rows.length < REPLAY_BATCH) return;
     }
   }
 
-  private delivery(viewer: Viewer | null, event: LoadedEvent, replayed: boolean): FeedDelivery {
-    this.delivered(replayed);
-    return {
-      cursor: encodePosition(event.position),
-      replayed,
-      comment: event.comment,
-      article: event.article,
-      viewer,
-      event,
-    };
+  private delivery(event: LoadedEvent, replayed: boolean): FeedDelivery {
+    return { cursor: encodePosition(event.position), replayed, comment: event.comment, article: event.article };
   }
 
   private async position(cursor: string | null): Promise<Position | null> {

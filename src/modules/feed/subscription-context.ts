@@ -9,7 +9,13 @@ import { Viewer } from "../auth/viewer";
  * subscribers.
  */
 export class SubscriptionContext extends Context {
-  constructor(services: Services, viewer: Viewer | null, requestId?: string) {
+  constructor(
+    services: Services,
+    viewer: Viewer | null,
+    requestId?: string,
+    /** Query, operation name and variables: subscribers with the same key share executions. */
+    readonly operationKey?: string,
+  ) {
     super(services, viewer, requestId);
   }
 

@@ -35,7 +35,12 @@ export class CommentForm {
   constructor(private readonly hooks: FormHooks) {
     const n = ++formCount;
     const id = (name: string) => `ngw-${n}-${name}`;
-    const field = (name: FieldName, label: string, required: boolean, control: HTMLInputElement | HTMLTextAreaElement) => {
+    const field = (
+      name: FieldName,
+      label: string,
+      required: boolean,
+      control: HTMLInputElement | HTMLTextAreaElement,
+    ) => {
       control.id = id(name);
       control.name = name;
       if (required) control.required = true;
@@ -53,7 +58,13 @@ export class CommentForm {
     };
     this.inputs = {} as CommentForm["inputs"];
     this.errors = {} as CommentForm["errors"];
-    this.honeypot = h("input", { type: "text", name: "honeypot", id: id("honeypot"), tabindex: -1, autocomplete: "off" });
+    this.honeypot = h("input", {
+      type: "text",
+      name: "honeypot",
+      id: id("honeypot"),
+      tabindex: -1,
+      autocomplete: "off",
+    });
     this.submit = h("button", { type: "submit", class: "ngw-submit" }, "Post comment");
     this.status = h("p", { class: "ngw-form-status", role: "status", "aria-live": "polite" });
     this.title = h("h3", { class: "ngw-form-title" }, "Leave a comment");

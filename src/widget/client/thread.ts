@@ -21,7 +21,7 @@ export interface ThreadHooks {
   reply(comment: CommentData, slot: HTMLElement): void;
   /** "Show more" was clicked: load the next page of this parent's replies (null: top-level comments). */
   loadMore(parentId: string | null, after: string | null): Promise<void>;
-  /** A comment became visible to everyone (initially or live). */
+  /** A comment became public since the page was loaded (live, or the reader's own). */
   counted(): void;
 }
 
@@ -68,7 +68,11 @@ export class Thread {
    * Adds a comment unless it is there already. A comment shown to its writer as
    * awaiting moderation becomes a normal one when it arrives approved.
    */
-  upsert(c: CommentData, parentId: string | null, opts: { live?: boolean; pending?: boolean; own?: boolean } = {}): void {
+  upsert(
+    c: CommentData,
+    parentId: string | null,
+    opts: { live?: boolean; pending?: boolean; own?: boolean } = {},
+  ): void {
     const existing = this.entries.get(c.id);
     if (existing) {
       if (existing.pendingEl && !opts.pending) {
@@ -85,7 +89,7 @@ export class Thread {
     const entry = this.render(c, parent, parentId, !!opts.pending);
     insertByTime(parent ? parent.repliesEl : this.list, entry.el, c.createdAt);
     this.entries.set(c.id, entry);
-    if (!opts.pending) this.hooks.counted();
+    if (!opts.pending && (opts.live || opts.own)) this.hooks.counted();
     if (c.replies) this.merge(c.replies, c.id, !!opts.live);
     if (opts.live && !opts.own) this.pill.track(entry.el);
   }

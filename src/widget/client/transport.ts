@@ -1,4 +1,4 @@
-import { Client, createClient } from "graphql-ws";
+import { Client, createClient } from "graphql-ws/client";
 
 export interface GqlError {
   message: string;
@@ -139,6 +139,7 @@ export class Live {
           if (stopped) return;
           if (result.errors?.length) {
             stopped = true;
+            dispose();
             sink.error(result.errors as unknown as GqlError[]);
           } else if (result.data) sink.next(result.data);
         },
