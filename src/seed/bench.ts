@@ -381,6 +381,8 @@ const nounZipf = new Zipf(text.NOUNS.length, 1.0);
 const verbZipf = new Zipf(text.VERBS.length, 0.9);
 const adjZipf = new Zipf(text.ADJECTIVES.length, 0.9);
 
+const NEWS_WORD_CHANCE = text.NEWS_WORDS.reduce((sum, [, chance]) => sum + chance, 0);
+
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
@@ -412,6 +414,11 @@ class Prose {
       const w = this.keywords[k]!;
       // Place names are keywords of place topics: they are single words.
       return w;
+    }
+    const u = rng.next();
+    if (u < NEWS_WORD_CHANCE) {
+      let c = 0;
+      for (const [word, chance] of text.NEWS_WORDS) if (u < (c += chance)) return word;
     }
     return text.NOUNS[nounZipf.sample(rng)]!;
   }

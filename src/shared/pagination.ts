@@ -76,7 +76,7 @@ export function toPage<T>(
   };
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -103,7 +103,7 @@ export function connectionType<T extends object>(
   node: ClassType<T>,
   name: string,
 ): new (page: Page<T>) => Connection<T> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor: string;
@@ -112,7 +112,7 @@ export function connectionType<T extends object>(
     node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionImpl implements Connection<T> {
     @Field(() => [Edge])
     edges: Edge[];

@@ -19,7 +19,7 @@ const WORDS_PER_MINUTE = 230;
 @Index("articles_scheduled_idx", ["publishedAt"], { where: `status = 'SCHEDULED'` })
 // GIN over the generated tsvector; TypeORM cannot describe GIN, so the migration owns it.
 @Index("articles_search_idx", { synchronize: false })
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class Article implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;

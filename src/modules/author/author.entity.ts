@@ -6,7 +6,7 @@ import { toGlobalId } from "../../shared/node-id";
 /** A person in bylines. Writers, editors and admins are authors with API tokens. */
 @Entity("authors")
 @Index("authors_name_idx", ["name", "dbId"])
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class Author implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;

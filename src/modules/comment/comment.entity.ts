@@ -25,7 +25,7 @@ registerEnumType(CommentStatus, { name: "CommentStatus" });
   unique: true,
   where: "idempotency_key IS NOT NULL",
 })
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class Comment implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;

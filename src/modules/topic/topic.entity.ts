@@ -5,7 +5,7 @@ import { toGlobalId } from "../../shared/node-id";
 
 @Entity("topics")
 @Index("topics_name_idx", ["name", "dbId"])
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class Topic implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;

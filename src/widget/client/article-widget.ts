@@ -85,7 +85,14 @@ export class ArticleWidget {
         await httpRequest<{ article: ArticleData | null }>(this.options.endpoint, ARTICLE_QUERY, { slug: this.slug })
       ).article;
     } catch {
-      this.root.replaceChildren(h("p", { class: "ngw-error" }, "This article could not be loaded."));
+      this.root.replaceChildren(
+        h(
+          "p",
+          { class: "ngw-error" },
+          "This article could not be loaded. ",
+          h("button", { type: "button", class: "ngw-link", onclick: () => void this.start() }, "Try again"),
+        ),
+      );
       return;
     }
     if (!article) {

@@ -48,7 +48,14 @@ export class TopicWidget {
       topic = (await httpRequest<{ topic: TopicData | null }>(this.options.endpoint, TOPIC_QUERY, { slug: this.slug }))
         .topic;
     } catch {
-      this.root.replaceChildren(h("p", { class: "ngw-error" }, "This topic could not be loaded."));
+      this.root.replaceChildren(
+        h(
+          "p",
+          { class: "ngw-error" },
+          "This topic could not be loaded. ",
+          h("button", { type: "button", class: "ngw-link", onclick: () => void this.start() }, "Try again"),
+        ),
+      );
       return;
     }
     if (!topic) {
