@@ -30,6 +30,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** How often the live feed re-reads the event log even without a hint from the bus, in ms. */
   readonly feedPollMs: number;
+  /** Feed events older than this are deleted (hourly); a `since` cursor older than that is refused. */
+  readonly feedRetentionHours: number;
   /** Largest incoming WebSocket frame; a larger one closes the socket with 1009. */
   readonly wsMaxPayloadBytes: number;
   /** A socket whose unsent data exceeds this is a slow consumer and is closed (1013); others keep flowing. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     bannedWords: list(env, "COMMENT_BANNED_WORDS"),
     schedulerIntervalMs: int(env, "SCHEDULER_INTERVAL_MS", 5000, 0),
     feedPollMs: int(env, "FEED_POLL_MS", 1000, 0),
+    feedRetentionHours: int(env, "FEED_RETENTION_HOURS", 168, 1),
     wsMaxPayloadBytes: int(env, "WS_MAX_PAYLOAD_BYTES", 64 * 1024, 1024),
     wsMaxBufferedBytes: int(env, "WS_MAX_BUFFERED_BYTES", 1024 * 1024, 1024),
     wsKeepAliveMs: int(env, "WS_KEEPALIVE_MS", 12_000, 0),

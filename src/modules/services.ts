@@ -60,6 +60,7 @@ export function createServices(deps: ServiceDeps): Services {
     bus,
     logger,
     config.feedPollMs,
+    config.feedRetentionHours,
   );
   const services: Services = {
     db,

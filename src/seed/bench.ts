@@ -411,9 +411,7 @@ class Prose {
     if (this.keywords.length && rng.chance(this.keywordRate)) {
       // The primary keywords dominate: relevance varies within an article too.
       const k = Math.min(this.keywords.length - 1, Math.floor(this.keywords.length * rng.next() * rng.next()));
-      const w = this.keywords[k]!;
-      // Place names are keywords of place topics: they are single words.
-      return w;
+      return this.keywords[k]!;
     }
     const u = rng.next();
     if (u < NEWS_WORD_CHANCE) {
@@ -911,7 +909,7 @@ class Progress {
   }
 
   finish(): void {
-    if (this.done < this.total || !this.enabled) {
+    if (this.done < this.total) {
       this.done = this.total;
       this.draw(true);
     }

@@ -39,6 +39,7 @@ export class FeedDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   /** Loaders shared by every subscriber of one visibility class, renewed with each batch. */
   private shared = new Map<string, Loaders>();
@@ -51,6 +52,7 @@ export class FeedDispatcher {
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly pollMs: number,
+    private readonly retentionHours = 168,
   ) {}
 
   /** The last position handed to listeners: every later event will reach them live. */
@@ -63,10 +65,26 @@ export class FeedDispatcher {
     this.unsubscribe = this.bus.subscribe(Topic.FEED_EVENTS, () => this.wake());
     this.bus.onReconnect(() => this.wake());
     if (this.pollMs > 0) this.timer = setInterval(() => this.wake(), this.pollMs).unref();
+    this.pruner = setInterval(() => void this.prune(), 3_600_000).unref();
+  }
+
+  /** Deletes events past retention; cursors that point at them are then refused as unknown. */
+  async prune(): Promise<number> {
+    try {
+      const rows = await this.db.query(
+        "DELETE FROM feed_events WHERE created_at < now() - make_interval(hours => $1) RETURNING id",
+        [this.retentionHours],
+      );
+      return rows.length;
+    } catch (error) {
+      this.logger.warn({ err: error }, "feed pruning failed");
+      return 0;
+    }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.pruner);
     this.unsubscribe?.();
     await this.running;
   }

@@ -1,8 +1,9 @@
 /**
  * The widget's operations, against the public contract (shared/contract.graphql).
  * Thread queries stay well inside the server's depth (12) and cost (50,000)
- * limits: three levels of replies are fetched with the page, deeper or further
- * replies on demand ("Show more replies").
+ * limits: two levels of replies come with the page (100 comments, 10 replies
+ * each, 5 replies to those); deeper or further replies load on demand ("Show
+ * more replies").
  */
 
 export interface Connection<T> {
@@ -48,7 +49,7 @@ export interface ArticleCard {
 const COMMENT = "id authorName website body createdAt";
 const PAGE = "totalCount pageInfo { hasNextPage endCursor }";
 const replies = (first: number, inner: string) => `replies(first: ${first}) { ${PAGE} nodes { ${COMMENT} ${inner} } }`;
-/** Three levels of replies below a comment; below that only how many there are. */
+/** Two levels of replies below a comment; of the third only how many there are. */
 const REPLY_TREE = replies(10, replies(5, "replies(first: 1) { totalCount }"));
 const THREAD = `${PAGE} nodes { ${COMMENT} ${REPLY_TREE} }`;
 
