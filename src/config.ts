@@ -50,6 +50,10 @@ export interface Config {
   /** Limits on what one operation may cost, on HTTP and WebSocket alike. */
   readonly queryLimits: QueryLimits;
   readonly maxBodyBytes: number;
+  /** Larger limit for requests that carry an Authorization header (article bodies run to 200,000 characters). */
+  readonly maxBodyBytesAuthenticated: number;
+  /** Origins whose pages may call /graphql from a browser (the widget on a newsroom's site): "*" or a list. */
+  readonly corsOrigins: "*" | readonly string[];
   /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits). */
   readonly trustProxy: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
@@ -134,7 +138,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxDirectives: int(env, "QUERY_MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0),
     },
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
+    maxBodyBytesAuthenticated: int(env, "MAX_BODY_BYTES_AUTHENTICATED", 1024 * 1024, 1024),
     trustProxy: bool(env, "TRUST_PROXY", false),
+    corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === "*" ? "*" : list(env, "CORS_ORIGINS"),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
     ...overrides,
   };

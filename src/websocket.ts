@@ -5,6 +5,7 @@ import {
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -15,6 +16,8 @@ import type { Logger } from "pino";
 import { Config } from "./config";
 import { Viewer } from "./modules/auth/viewer";
 import { SubscriptionContext } from "./modules/feed/subscription-context";
+import { Context } from "./context";
+import { clientIp } from "./http/client-ip";
 import { sharedSubscribe } from "./modules/feed/shared-execution";
 import type { Services } from "./modules/services";
 import { requestScope } from "./shared/request-scope";
@@ -108,17 +111,25 @@ export function attachWebSocket(
           if (error instanceof AppError) return [error];
           throw error;
         }
+        const viewer = ctx.extra.viewer ?? null;
+        const operation = getOperationAST(document, payload.operationName);
+        // Subscriptions share loaders per feed event; a query or mutation sent over the socket is an
+        // ordinary request with loaders of its own and the client's address (for rate limits).
+        const contextValue =
+          operation?.operation === "subscription"
+            ? new SubscriptionContext(
+                services,
+                viewer,
+                ctx.extra.connectionId,
+                JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]),
+              )
+            : new Context(services, viewer, ctx.extra.connectionId, clientIp(ctx.extra.request, config.trustProxy));
         return {
           schema,
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: new SubscriptionContext(
-            services,
-            ctx.extra.viewer ?? null,
-            ctx.extra.connectionId,
-            JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]),
-          ),
+          contextValue,
         };
       },
       onNext: (ctx, _id, _payload, _args, result) => {

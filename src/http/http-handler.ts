@@ -12,6 +12,7 @@ import { Metrics } from "../shared/metrics";
 import { checkSource } from "../shared/query-limits";
 import { RequestScope, requestScope } from "../shared/request-scope";
 import { HttpError, readBody, sendJson } from "./body";
+import { clientIp } from "./client-ip";
 import { widgetRoute } from "../widget/widget-routes";
 
 export interface HttpHandlerDeps {
@@ -33,6 +34,34 @@ export interface HttpHandlerDeps {
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const { apollo, services, config, logger, metrics, formatError } = deps;
 
+  /**
+   * CORS for pages on other origins (the widget on a newsroom's own site). No cookies are ever used,
+   * so allowing an origin grants it nothing but what any HTTP client can already do.
+   */
+  const cors = (req: IncomingMessage, res: ServerResponse): "preflight" | void => {
+    const origin = req.headers.origin;
+    if (!origin) return;
+    const allowed = config.corsOrigins === "*" || config.corsOrigins.includes(origin.toLowerCase());
+    if (!allowed) return;
+    res.setHeader("access-control-allow-origin", config.corsOrigins === "*" ? "*" : origin);
+    res.setHeader("vary", "Origin");
+    res.setHeader("access-control-expose-headers", "x-request-id, x-cache");
+    if (req.method !== "OPTIONS") return;
+    res.writeHead(204, {
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": "content-type, authorization, x-request-id, apollo-require-preflight",
+      "access-control-max-age": "600",
+    });
+    res.end();
+    return "preflight";
+  };
+
+  // Readers' requests are small; writers' may carry a 200,000-character article (the token is checked later).
+  const bodyLimit = (headers: HeaderMap) =>
+    headers.get("authorization")
+      ? Math.max(config.maxBodyBytes, config.maxBodyBytesAuthenticated)
+      : config.maxBodyBytes;
+
   const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -45,7 +74,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       throw new HttpError(415, "POST /graphql needs Content-Type: application/json");
     }
     const body =
-      req.method === "POST" ? await readBody(req, config.maxBodyBytes, headers.get("content-type")) : undefined;
+      req.method === "POST" ? await readBody(req, bodyLimit(headers), headers.get("content-type")) : undefined;
     const query =
       req.method === "POST" ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get("query");
     if (typeof query === "string") {
@@ -85,6 +114,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope): Promise<void> => {
     switch (url.pathname) {
       case "/graphql":
+        if (cors(req, res) === "preflight") return;
         if (
           req.method === "GET" &&
           !url.searchParams.has("query") &&
@@ -171,11 +201,4 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       );
     }
   };
-}
-
-/** The caller's address: the socket's, or behind a trusted proxy the first X-Forwarded-For hop. */
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers["x-forwarded-for"];
-  if (trustProxy && typeof forwarded === "string" && forwarded.trim()) return forwarded.split(",")[0]!.trim();
-  return req.socket.remoteAddress ?? "unknown";
 }

@@ -745,7 +745,8 @@ function planComments(count: number, seed: number, plan: Plan, now: number): Com
       const status = u < 0.95 ? 0 : u < 0.975 ? 1 : u < 0.99 ? 2 : 3;
       cp.article[k] = a;
       cp.status[k] = status;
-      if (open.length && rng.chance(0.3)) {
+      // The first comment on an article cannot reply; 0.34 makes ~30% replies overall.
+      if (open.length && rng.chance(0.34)) {
         const parent = open[rng.int(open.length)]!;
         const after = cp.createdAt[parent]!;
         cp.parent[k] = parent;

@@ -21,6 +21,18 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+const ECHOED_VARIABLE = /^(Variable "\$[^"]+" got invalid value) .*?((?: at "[^"]*")?; [^;]*)$/s;
+const EMAIL = /[^\s@"'<>(),;:{}[\]]+@[^\s@"'<>(),;:{}[\]]+\.[A-Za-z]{2,}/g;
+
+/**
+ * graphql-js echoes a rejected variable's value in its message, which for
+ * addComment would include the commenter's email. The value is dropped, and
+ * anything shaped like an email address is redacted from every message.
+ */
+export function withoutEchoedInput(message: string): string {
+  return message.replace(ECHOED_VARIABLE, "$1$2").replace(EMAIL, "[redacted]");
+}
+
 /**
  * Keeps client errors as they are and masks everything else as
  * INTERNAL_SERVER_ERROR with the request id, logging the detail under that id.
@@ -38,7 +50,7 @@ export function createErrorFormatter(logger: Logger, count: (code: string) => vo
     if (isClientError) {
       count(String(code ?? "UNKNOWN"));
       const { stacktrace: _, http: __, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutEchoedInput(formatted.message), extensions };
     }
     count("INTERNAL_SERVER_ERROR");
     const requestId = requestScope.getStore()?.requestId;

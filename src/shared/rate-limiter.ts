@@ -11,12 +11,18 @@ export interface RateDecision {
 /** Fixed-window counters: at most `limit` hits per key per window. */
 export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision>;
+  /**
+   * True the first time `key` is claimed within the window, false for repeats:
+   * lets retries of one operation (an idempotency key) be charged once.
+   */
+  claim(key: string, windowSeconds: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** One process. */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private readonly claims = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -31,6 +37,15 @@ export class MemoryRateLimiter implements RateLimiter {
     w.count++;
     if (w.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
+  async claim(key: string, windowSeconds: number): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.claims.size > 100_000) for (const [k, t] of this.claims) if (t <= now) this.claims.delete(k);
+    this.claims.set(key, now + windowSeconds * 1000);
+    return true;
   }
 
   private sweep(now: number): void {
@@ -76,6 +91,14 @@ export class RedisRateLimiter implements RateLimiter {
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, "rate limiter: redis unavailable, counting locally");
       return this.fallback.hit(key, limit, windowSeconds);
+    }
+  }
+
+  async claim(key: string, windowSeconds: number): Promise<boolean> {
+    try {
+      return (await this.redis.set(`newsgraph:claim:${key}`, "1", "EX", windowSeconds, "NX")) === "OK";
+    } catch {
+      return this.fallback.claim(key, windowSeconds);
     }
   }
 

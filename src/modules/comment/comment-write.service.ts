@@ -66,10 +66,15 @@ export class CommentWriteService {
       const existing = await this.byKey(this.db, s);
       if (existing) return existing;
     }
-    for (const [scope, value] of [
-      ["ip", who.clientIp],
-      ["email", s.email.toLowerCase()],
-    ] as const) {
+    // Racing retries of one submission (same key) are one comment: only the first is charged.
+    const charge =
+      !s.key || (await this.limiter.claim(`comment:${s.articleId}:${s.key}`, this.policy.rateWindowSeconds));
+    for (const [scope, value] of !charge
+      ? []
+      : ([
+          ["ip", who.clientIp],
+          ["email", s.email.toLowerCase()],
+        ] as const)) {
       const decision = await this.limiter.hit(
         `comment:${scope}:${value}`,
         this.policy.rateLimit,

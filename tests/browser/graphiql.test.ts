@@ -1,0 +1,137 @@
+/**
+ * GraphiQL at /graphql in a real browser, with every request that does not go
+ * to the test server aborted (and counted): it must load and work from the
+ * server's own assets, run queries with an Authorization header, and run
+ * subscriptions over graphql-ws.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { startTestServer, TestServer } from "../support/server";
+import {
+  articleId,
+  Browser,
+  describeInBrowser,
+  eventually,
+  launchBrowser,
+  postComment,
+  waitForSubscriptions,
+} from "./browser";
+
+const DOCS = join(__dirname, "../../docs");
+
+describeInBrowser("GraphiQL", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let origin: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ commentRateLimit: 100_000 });
+    origin = new URL(server.url).origin;
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** One of GraphiQL's CodeMirror editors. */
+  const editor = (page: Page, selector: string) => {
+    const cm = `document.querySelector(${JSON.stringify(`${selector} .CodeMirror`)}).CodeMirror`;
+    return {
+      get: () => page.evaluate(`${cm}.getValue()`),
+      /** Replaces the text, then waits until GraphiQL has parsed it (it does so 100 ms after an edit). */
+      async set(text: string, operationName: string) {
+        await page.evaluate(`${cm}.setValue(${JSON.stringify(text)})`);
+        await eventually(
+          async () => (await page.evaluate(`${cm}.operationName`)) === operationName,
+          `GraphiQL to take in operation ${operationName}`,
+        );
+      },
+    };
+  };
+
+  test("loads with no outside request, runs a query with an Authorization header, and a subscription", async () => {
+    const page = await browser.context.newPage();
+    const outside: string[] = [];
+    const requested: string[] = [];
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin !== origin) {
+        outside.push(url);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    page.on("request", (request) => requested.push(request.url()));
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+
+    const response = await page.goto(`${origin}/graphql`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-type"]).toMatch(/^text\/html/);
+    await page.locator(".graphiql-query-editor .CodeMirror").waitFor();
+    const query = editor(page, ".graphiql-query-editor");
+    const result = editor(page, ".graphiql-response");
+
+    // Opens with the example front-page query; running it shows the front page.
+    expect(await query.get()).toContain("query FrontPage");
+    await page.locator(".graphiql-execute-button").click();
+    const frontPage = await eventually(async () => {
+      const text = String(await result.get());
+      return text.includes('"articles"') && text.includes('"title"') ? text : undefined;
+    }, "the front-page query's result");
+    expect(frontPage).toContain('"authors"');
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(DOCS, "graphiql.png") });
+
+    // An Authorization header set in the headers editor reaches the server.
+    const token = await server.token("ed", "EDITOR");
+    await page.locator("button", { hasText: "Headers" }).click();
+    await page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").waitFor();
+    await page.evaluate(
+      `document.querySelector(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").CodeMirror.setValue(${JSON.stringify(
+        JSON.stringify({ Authorization: `Bearer ${token}` }),
+      )})`,
+    );
+    await query.set("query Me { viewer { role author { slug } } }", "Me");
+    await page.locator(".graphiql-execute-button").click();
+    await eventually(async () => String(await result.get()).includes('"role": "EDITOR"'), "viewer.role EDITOR");
+
+    // A subscription runs over graphql-ws and shows events as they come.
+    const id = await articleId(server, "ferry-fares-frozen-in-draft-budget");
+    const before = server.services.feedDispatcher.listenerCount;
+    await query.set(
+      `subscription Watch {\n  commentAdded(articleId: ${JSON.stringify(id)}) {\n    cursor\n    comment { authorName body }\n  }\n}`,
+      "Watch",
+    );
+    await page.locator(".graphiql-execute-button").click();
+    await waitForSubscriptions(server, before + 1);
+    const body = "Seen in GraphiQL: a comment delivered over the subscription.";
+    await postComment(server, id, body, "GraphiQL Watcher");
+    await eventually(async () => String(await result.get()).includes(body), "the comment in the subscription's result");
+    expect(String(await result.get())).toContain('"authorName": "GraphiQL Watcher"');
+
+    // A mutation runs too (with the editor's token), and the open subscription shows what it caused.
+    await page.locator(".graphiql-execute-button").click(); // stops the subscription
+    await query.set(
+      `mutation Post {\n  addComment(input: { articleId: ${JSON.stringify(id)}, authorName: "GraphiQL", email: "g@example.org", body: "Posted from GraphiQL" }) {\n    comment { status body }\n  }\n}`,
+      "Post",
+    );
+    await page.locator(".graphiql-execute-button").click();
+    await eventually(
+      async () => String(await result.get()).includes('"status": "APPROVED"'),
+      async () => `the mutation's result (have ${await result.get()})`,
+    );
+
+    expect(outside).toEqual([]);
+    expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(sockets.length).toBeGreaterThan(0);
+    for (const url of sockets) expect(new URL(url).host).toBe(new URL(origin).host);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
