@@ -121,7 +121,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     });
   }
   const httpServer = createHttpServer();
-  const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }));
+  const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }), config.production);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,

@@ -6,6 +6,7 @@ import {
   GraphQLFormattedError,
   GraphQLSchema,
   getOperationAST,
+  NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
@@ -62,6 +63,8 @@ export function attachWebSocket(
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: config.wsMaxPayloadBytes });
   const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
+  // As on HTTP: introspection can be switched off.
+  const rules = config.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   // Widgets send the same few subscription documents thousands of times: parse and validate each once.
   const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
@@ -70,7 +73,7 @@ export function attachWebSocket(
     try {
       checkSource(query, config.queryLimits);
       const document = parse(query);
-      const errors = validate(schema, document, specifiedRules);
+      const errors = validate(schema, document, rules);
       checked = errors.length
         ? errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")))
         : document;

@@ -38,7 +38,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
       let hit = false;
       return {
         async responseForOperation({ operation, document, operationName, queryHash, contextValue }) {
-          if (!anonymous || operation.operation !== "query") return null;
+          if (!anonymous || operation?.operation !== "query") return null;
           maxAge = maxAgeOf(schema, document, operationName);
           if (maxAge <= 0 || !options.enabled) return null;
           key = createHash("sha256")

@@ -38,7 +38,12 @@ export function withoutEchoedInput(message: string): string {
  * INTERNAL_SERVER_ERROR with the request id, logging the detail under that id.
  * No SQL, stack or driver message ever reaches a client.
  */
-export function createErrorFormatter(logger: Logger, count: (code: string) => void = () => undefined) {
+export function createErrorFormatter(
+  logger: Logger,
+  count: (code: string) => void = () => undefined,
+  /** Production hides schema suggestions ("Did you mean ...?") on every transport. */
+  production = false,
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
@@ -50,7 +55,9 @@ export function createErrorFormatter(logger: Logger, count: (code: string) => vo
     if (isClientError) {
       count(String(code ?? "UNKNOWN"));
       const { stacktrace: _, http: __, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: withoutEchoedInput(formatted.message), extensions };
+      let message = withoutEchoedInput(formatted.message);
+      if (production) message = message.replace(/ ?Did you mean .*$/s, "");
+      return { ...formatted, message, extensions };
     }
     count("INTERNAL_SERVER_ERROR");
     const requestId = requestScope.getStore()?.requestId;
