@@ -155,14 +155,28 @@ export function attachWebSocket(
         ),
     },
     wss,
-    config.wsKeepAliveMs || undefined,
+    config.wsKeepAliveMs, // 0 turns pings off
   );
+
+  // graphql-ws checks nothing while a socket's only subscription waits for its previous message to
+  // drain, so slow consumers are also found by a sweep: close them, keep the rest flowing.
+  const sweep = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (socket.bufferedAmount > config.wsMaxBufferedBytes && socket.readyState === WebSocket.OPEN) {
+        logger.warn({ buffered: socket.bufferedAmount }, "closing a slow websocket consumer");
+        socket.close(SLOW_CONSUMER_CLOSE, "Slow consumer: reconnect and resume with since");
+        // A consumer that reads nothing will not read the close frame either.
+        setTimeout(() => socket.terminate(), 5_000).unref();
+      }
+    }
+  }, 500).unref();
 
   return {
     get openSockets() {
       return wss.clients.size;
     },
     async close() {
+      clearInterval(sweep);
       for (const socket of wss.clients) {
         if (socket.readyState === WebSocket.OPEN) socket.close(1001, "Server shutting down");
       }

@@ -18,6 +18,7 @@ registerEnumType(CommentStatus, { name: "CommentStatus" });
 })
 @Index("comments_replies_idx", ["parentId", "createdAt", "dbId"], { where: `status = 'APPROVED'` })
 @Index("comments_article_status_idx", ["articleId", "status"])
+@Index("comments_parent_idx", ["parentId"])
 @Index("comments_queue_idx", ["status", "createdAt"])
 // lower(email): an expression index, owned by its migration.
 @Index("comments_email_idx", { synchronize: false })

@@ -8,7 +8,7 @@ import { requireRole } from "../auth/require-role";
 import { Viewer } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
 import { FeedDispatcher, LoadedEvent, canSeeArticle } from "./feed-dispatcher";
-import { FeedEventKind, feedHasPosition, readFeed } from "./feed-log";
+import { FeedEventKind, feedHasPosition, feedHead, readFeed } from "./feed-log";
 import { Position, compare, decodePosition, encodePosition, max } from "./feed-position";
 
 /** What a subscription yields: one event, with the cursor to resume after it. */
@@ -91,17 +91,22 @@ export class FeedService {
     });
   }
 
-  private open(spec: StreamSpec): AsyncIterableIterator<FeedDelivery> {
+  /**
+   * Listens first, then reads the end of the log: every event after that end
+   * reaches the listener live, everything up to it is the past (replayed from
+   * the log when `since` asks for it, otherwise not sent). Live events wait in
+   * `held` until the past has been sent.
+   */
+  private async open(spec: StreamSpec): Promise<AsyncIterableIterator<FeedDelivery>> {
     const kinds = new Set(spec.kinds);
-    const liveFrom = this.dispatcher.position;
-    const floor = spec.since ? max(spec.since, liveFrom) : liveFrom;
-    let replaying = spec.since !== null;
-    const held: FeedDelivery[] = [];
+    let floor: Position | null = null;
+    let replaying = true;
+    const held: { event: LoadedEvent; delivery: FeedDelivery }[] = [];
     const queue = new PushQueue<FeedDelivery>(() => unlisten());
     const unlisten = this.dispatcher.listen({
       kinds,
       deliver: (event) => {
-        if (compare(event.position, floor) <= 0) return;
+        if (floor !== null && compare(event.position, floor) <= 0) return;
         if (spec.articleId !== undefined && event.articleId !== spec.articleId) return;
         if (!spec.accepts(event)) return;
         this.dispatcher.sharedLoaders(spec.viewer, event);
@@ -110,20 +115,30 @@ export class FeedService {
           delivery = { ...this.delivery(event, false), results: new Map() };
           liveDeliveries.set(event, delivery);
         }
-        this.delivered(false);
-        if (replaying) held.push(delivery);
-        else queue.push(delivery);
+        if (replaying) held.push({ event, delivery });
+        else {
+          this.delivered(false);
+          queue.push(delivery);
+        }
       },
     });
-    if (spec.since) {
-      this.replay(spec, spec.since, liveFrom, queue).then(
-        () => {
-          replaying = false;
-          for (const d of held.splice(0)) queue.push(d);
-        },
-        (error) => queue.fail(error),
-      );
+    try {
+      const end = max(await feedHead(this.db), this.dispatcher.position);
+      floor = spec.since ? max(spec.since, end) : end;
+    } catch (error) {
+      unlisten();
+      throw error;
     }
+    const goLive = () => {
+      replaying = false;
+      for (const { event, delivery } of held.splice(0)) {
+        if (compare(event.position, floor!) <= 0) continue;
+        this.delivered(false);
+        queue.push(delivery);
+      }
+    };
+    if (spec.since) this.replay(spec, spec.since, floor, queue).then(goLive, (error) => queue.fail(error));
+    else goLive();
     return queue;
   }
 
