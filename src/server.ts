@@ -26,6 +26,7 @@ import { Clock, systemClock } from "./shared/clock";
 import { createErrorFormatter } from "./shared/format-error";
 import { Metrics } from "./shared/metrics";
 import { checkOperation } from "./shared/query-limits";
+import { rejectNulCharacters, rejectSubscriptionOverHttp } from "./shared/input-guard";
 import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
 import { requestScope } from "./shared/request-scope";
 import { attachWebSocket, WebSocketHandle } from "./websocket";
@@ -135,7 +136,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseCache,
@@ -146,7 +147,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
             async didResolveOperation({ request, document, operationName }) {
               const scope = requestScope.getStore();
               if (scope) scope.operationName = operationName ?? undefined;
+              rejectSubscriptionOverHttp(document, operationName);
               checkOperation(schema, document, operationName, request.variables, config.queryLimits);
+              rejectNulCharacters(document, request.variables);
             },
           };
         },
@@ -158,7 +161,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     const checks: Record<string, string> = {};
     let ok = true;
     try {
-      await db.query("SELECT 1");
+      // A frozen database must not freeze the probe: answer within 2 s either way.
+      await Promise.race([
+        db.query("SELECT 1"),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref()),
+      ]);
       checks.database = "up";
     } catch {
       checks.database = "down";

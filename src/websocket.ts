@@ -24,6 +24,7 @@ import type { Services } from "./modules/services";
 import { requestScope } from "./shared/request-scope";
 import { AppError } from "./shared/errors";
 import { checkOperation, checkSource } from "./shared/query-limits";
+import { rejectNulCharacters } from "./shared/input-guard";
 
 const withCode = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, {
@@ -110,6 +111,7 @@ export function attachWebSocket(
         const document = checked as DocumentNode;
         try {
           checkOperation(schema, document, payload.operationName, payload.variables, config.queryLimits);
+          rejectNulCharacters(document, payload.variables);
         } catch (error) {
           if (error instanceof AppError) return [error];
           throw error;

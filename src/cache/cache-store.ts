@@ -8,7 +8,8 @@ import type { Logger } from "pino";
  */
 export interface CacheStore {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void>;
+  /** Stores the entry unless a purge has moved the epoch past `epoch` (checked atomically with the write). */
+  set(key: string, value: string, ttlSeconds: number, tags: string[], epoch: number): Promise<void>;
   /** Removes every entry carrying any of the tags, and moves the epoch on. */
   purge(tags: string[]): Promise<void>;
   epoch(): Promise<number>;
@@ -33,7 +34,8 @@ export class MemoryCacheStore implements CacheStore {
     return entry.value;
   }
 
-  async set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void> {
+  async set(key: string, value: string, ttlSeconds: number, tags: string[], epoch: number): Promise<void> {
+    if (epoch !== this.purges) return;
     this.remove(key);
     while (this.entries.size >= this.maxEntries) this.remove(this.entries.keys().next().value!);
     this.entries.set(key, { value, expires: Date.now() + ttlSeconds * 1000, tags });
@@ -75,6 +77,23 @@ export class MemoryCacheStore implements CacheStore {
 }
 
 const PREFIX = "newsgraph:cache:";
+
+/*
+ * KEYS[1] epoch key; ARGV: expected epoch, prefix, entry key, value, ttl, tags...
+ * Tag sets live twice as long as their longest entry (EXPIRE NX sets a first TTL, GT only extends it).
+ */
+const STORE_SCRIPT = `
+local current = redis.call('GET', KEYS[1]) or '0'
+if current ~= ARGV[1] then return 0 end
+local prefix, key, ttl = ARGV[2], ARGV[3], tonumber(ARGV[5])
+redis.call('SET', prefix .. key, ARGV[4], 'EX', ttl)
+for i = 6, #ARGV do
+  local tagKey = prefix .. 'tag:' .. ARGV[i]
+  redis.call('SADD', tagKey, key)
+  redis.call('EXPIRE', tagKey, ttl * 2, 'NX')
+  redis.call('EXPIRE', tagKey, ttl * 2, 'GT')
+end
+return 1`;
 
 /**
  * Shared by every instance: entries are strings with a TTL; each tag is a set
@@ -122,13 +141,21 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
-  async set(key: string, value: string, ttlSeconds: number, tags: string[]): Promise<void> {
+  async set(key: string, value: string, ttlSeconds: number, tags: string[], epoch: number): Promise<void> {
     try {
       if (!(await this.usable())) return;
-      const multi = this.redis.multi().set(PREFIX + key, value, "EX", ttlSeconds);
-      for (const tag of tags)
-        multi.sadd(`${PREFIX}tag:${tag}`, key).expire(`${PREFIX}tag:${tag}`, ttlSeconds * 2, "GT");
-      await multi.exec();
+      // One script: a purge cannot run between the epoch check and the write.
+      await this.redis.eval(
+        STORE_SCRIPT,
+        1,
+        `${PREFIX}epoch`,
+        String(epoch),
+        PREFIX,
+        key,
+        value,
+        String(ttlSeconds),
+        ...tags,
+      );
     } catch (error) {
       this.logger.debug({ err: (error as Error).message }, "cache store failed");
     }

@@ -18,7 +18,8 @@ export const Tags = {
 
 /** What readers of an article's lists see change when it goes live or is taken down. */
 export function articleVisibilityChanged(id: number, slug: string): string[] {
-  return [Tags.entity("Article", id), Tags.slug(slug), Tags.articleLists, Tags.search];
+  // Its comments are visible only with it, so their lookups go too.
+  return [Tags.entity("Article", id), Tags.slug(slug), Tags.articleLists, Tags.search, Tags.comments(id)];
 }
 
 /** A published article was edited; its lists change only when its topics or byline did. */
@@ -51,5 +52,11 @@ export function purgeTagsFor(event: {
 }): string[] {
   if (event.commentId !== null) return commentVisibilityChanged(event.articleId, event.commentId);
   const slugs = event.article ? [Tags.slug(event.article.slug)] : [];
-  return [Tags.entity("Article", event.articleId), ...slugs, Tags.articleLists, Tags.search];
+  return [
+    Tags.entity("Article", event.articleId),
+    ...slugs,
+    Tags.articleLists,
+    Tags.search,
+    Tags.comments(event.articleId),
+  ];
 }

@@ -76,8 +76,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           if (hit) return;
           const tags = contextValue.tags;
           // Stored only if no write was purged while this response was computed.
-          if (tags && epoch >= 0 && (await store.epoch()) === epoch) {
-            await store.set(key, JSON.stringify(single), Math.max(ttlSeconds, maxAge), [...tags]);
+          if (tags && epoch >= 0) {
+            await store.set(key, JSON.stringify(single), Math.max(ttlSeconds, maxAge), [...tags], epoch);
           }
         },
       };

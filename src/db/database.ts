@@ -59,6 +59,9 @@ export class Database implements Queryable {
             max: options.poolSize,
             connectionTimeoutMillis: 5000,
             statement_timeout: options.statementTimeoutMs || undefined,
+            // The server enforces statement_timeout only while it runs; a frozen or unreachable server
+            // is caught by the client-side timeout, a second later.
+            query_timeout: options.statementTimeoutMs ? options.statementTimeoutMs + 1000 : undefined,
             idle_in_transaction_session_timeout: 60_000,
             application_name: "newsgraph",
           },

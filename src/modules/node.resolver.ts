@@ -20,8 +20,13 @@ export class NodeResolver {
         return loaders.article.byId.load(parsed.id);
       case "Author":
         return loaders.author.byId.load(parsed.id);
-      case "Comment":
-        return loaders.comment.byId.load(parsed.id);
+      case "Comment": {
+        const comment = await loaders.comment.byId.load(parsed.id);
+        // Visible only with its article: a found one goes when the article does; a hidden one may
+        // appear when any article is (re)published.
+        ctx.tag(comment ? Tags.comments(comment.articleId) : Tags.articleLists);
+        return comment;
+      }
       case "Topic":
         return loaders.topic.byId.load(parsed.id);
     }

@@ -21,6 +21,24 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+/** Connection loss, timeouts, a database shutting down or refusing connections. */
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; driverError?: unknown } | null;
+  if (!e) return false;
+  const code = String(e.code ?? "");
+  const message = String(e.message ?? "");
+  if (/^(08|57P0|53300|57014)/.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code))
+    return true;
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED/i.test(
+      message,
+    )
+  ) {
+    return true;
+  }
+  return e.driverError !== undefined && e.driverError !== error && isTransient(e.driverError);
+}
+
 const ECHOED_VARIABLE = /^(Variable "\$[^"]+" got invalid value) .*?((?: at "[^"]*")?; [^;]*)$/s;
 const EMAIL = /[^\s@"'<>(),;:{}[\]]+@[^\s@"'<>(),;:{}[\]]+\.[A-Za-z]{2,}/g;
 
@@ -66,7 +84,8 @@ export function createErrorFormatter(
       message: "Internal server error",
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+      // retriable: the database (or the network to it) failed, not the request; trying again may work.
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId, ...(isTransient(original) ? { retriable: true } : {}) },
     };
   };
 }

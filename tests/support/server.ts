@@ -79,10 +79,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
     },
     post,
     async token(authorSlug, role) {
-      await server.db.query(
-        "INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
-        [authorSlug, authorSlug.replace(/-/g, " ")],
-      );
+      await server.db.query("INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING", [
+        authorSlug,
+        authorSlug.replace(/-/g, " "),
+      ]);
       return server.services.auth.createToken(authorSlug, role as Role);
     },
     async request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options: RequestOptions = {}) {

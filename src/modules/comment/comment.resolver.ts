@@ -21,7 +21,8 @@ export class CommentResolver {
   @FieldResolver(() => Comment, { nullable: true })
   async parent(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment | null> {
     if (comment.parentId == null) return null;
-    return ctx.tagged(await ctx.loaders.comment.byId.load(comment.parentId), Tags.entity("Comment", comment.parentId));
+    const parent = await ctx.loaders.comment.byId.load(comment.parentId);
+    return ctx.tagged(parent, Tags.entity("Comment", comment.parentId), Tags.comments(comment.articleId));
   }
 
   @FieldResolver(() => CommentConnection, { description: "Approved replies, oldest first." })

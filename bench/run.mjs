@@ -1,0 +1,659 @@
+// HTTP benchmark of newsgraph: `npm run bench -- [options]` (see bench/README.md).
+//
+// The server runs in this process (built from dist/), so that its SQL statement
+// counter can be read, and its RSS is this process's; the load comes from
+// autocannon in a child process (bench/load.mjs), one scenario at a time, over
+// loopback. Every scenario runs against three server configurations:
+//   dataloaders  DataLoaders on, response cache off (the baseline)
+//   n+1          DataLoaders off (BENCH_DATALOADERS=false), cache off
+//   cached       DataLoaders on, response cache on (RESPONSE_CACHE=true, in memory)
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
+const MIN_ARTICLES = 1000;
+const SEED_COMMAND = "npm run cli -- seed --bench --articles 100000 --comments 1000000";
+const DEEP = 5000;
+const SEARCH_TERMS = ["election", "budget", "flood", "ferry", "housing"];
+const SCENARIOS = ["front", "article", "topic-first", "topic-deep", "search", "mixed"];
+const VARIANTS = [
+  { name: "dataloaders", env: { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "true" } },
+  { name: "n+1", env: { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "false" } },
+  { name: "cached", env: { RESPONSE_CACHE: "true", BENCH_DATALOADERS: "true" } },
+];
+
+const USAGE = `usage: npm run bench -- [options]
+
+  --duration S      seconds per measured run (default 10; --quick: 2)
+  --warmup S        seconds of warm-up before each measured run (default 2; --quick: 0.5)
+  --connections N   concurrent connections (default 10)
+  --scenario NAME   only this scenario (repeatable): ${SCENARIOS.join(", ")}
+  --variant NAME    only this server configuration (repeatable): ${VARIANTS.map((v) => v.name).join(", ")}
+  --quick           short runs, for a CI smoke test
+  --no-build        use dist/ as it is (default: npm run -s build first)
+  --help
+
+env: DATABASE_URL (default ${DEFAULT_DATABASE_URL}), seeded with
+  ${SEED_COMMAND}`;
+
+// ---------------------------------------------------------------- options
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        connections: { type: "string" },
+        scenario: { type: "string", multiple: true },
+        variant: { type: "string", multiple: true },
+        quick: { type: "boolean" },
+        "no-build": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    fail(`${error.message}\n\n${USAGE}`, 64);
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (name, raw, fallback, min) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number >= ${min}, got "${raw}"`, 64);
+    return value;
+  };
+  const quick = Boolean(parsed.quick);
+  const scenarios = (parsed.scenario ?? SCENARIOS).flatMap((s) => s.split(","));
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (${SCENARIOS.join(", ")})`, 64);
+  const variants = (parsed.variant ?? VARIANTS.map((v) => v.name)).flatMap((s) => s.split(","));
+  for (const v of variants) {
+    if (!VARIANTS.some((x) => x.name === v))
+      fail(`unknown variant "${v}" (${VARIANTS.map((x) => x.name).join(", ")})`, 64);
+  }
+  return {
+    duration: number("duration", parsed.duration, quick ? 2 : 10, 1),
+    warmup: number("warmup", parsed.warmup, quick ? 0.5 : 2, 0),
+    connections: Math.round(number("connections", parsed.connections, 10, 1)),
+    scenarios,
+    variants: VARIANTS.filter((v) => variants.includes(v.name)),
+    quick,
+    build: !parsed["no-build"],
+  };
+}
+
+function fail(message, code = 1) {
+  console.error(`bench: ${message}`);
+  process.exit(code);
+}
+
+// ---------------------------------------------------------------- the database
+
+/** Checks the database is a seeded benchmark database and reads what the scenarios need. */
+async function fixtures(databaseUrl) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (/^newsgraph_test_/.test(name)) fail(`refusing to load a test database (${name})`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    fail(
+      `cannot connect to ${redact(databaseUrl)}: ${error.message}\nCreate and seed it with:\n  ${seedHint(databaseUrl)}`,
+    );
+  }
+  try {
+    const [{ exists }] = (await client.query("SELECT to_regclass('public.articles') IS NOT NULL AS exists")).rows;
+    const published = exists
+      ? Number((await client.query("SELECT count(*) AS n FROM articles WHERE status = 'PUBLISHED'")).rows[0].n)
+      : 0;
+    if (published < MIN_ARTICLES) {
+      fail(
+        `${redact(databaseUrl)} has ${published} published article(s); the benchmark needs at least ${MIN_ARTICLES}.\n` +
+          `Seed it first:\n  ${seedHint(databaseUrl)}`,
+      );
+    }
+    const counts = (
+      await client.query(
+        `SELECT (SELECT count(*) FROM articles)::int AS articles, (SELECT count(*) FROM comments)::int AS comments,
+              (SELECT count(*) FROM topics)::int AS topics, (SELECT count(*) FROM authors)::int AS authors`,
+      )
+    ).rows[0];
+
+    // The biggest topic, and the cursor of its DEEP-th article (newest first), or as deep as it goes.
+    const [topic] = (
+      await client.query(
+        `SELECT t.id, t.slug, count(*)::int AS n FROM article_topics l JOIN topics t ON t.id = l.topic_id
+       WHERE l.published_at IS NOT NULL GROUP BY t.id, t.slug ORDER BY n DESC, t.id LIMIT 1`,
+      )
+    ).rows;
+    const depth = Math.max(1, Math.min(DEEP, topic.n - 20));
+    const [deep] = (
+      await client.query(
+        `SELECT l.published_at, l.article_id FROM article_topics l
+       WHERE l.topic_id = $1 AND l.published_at IS NOT NULL
+       ORDER BY l.published_at DESC, l.article_id DESC OFFSET $2 LIMIT 2`,
+        [topic.id, depth - 1],
+      )
+    ).rows;
+    const next = (
+      await client.query(
+        `SELECT a.slug FROM article_topics l JOIN articles a ON a.id = l.article_id
+       WHERE l.topic_id = $1 AND l.published_at IS NOT NULL
+       ORDER BY l.published_at DESC, l.article_id DESC OFFSET $2 LIMIT 1`,
+        [topic.id, depth],
+      )
+    ).rows[0]?.slug;
+    const cursor = Buffer.from(JSON.stringify(["a", deep.published_at.toISOString(), deep.article_id])).toString(
+      "base64url",
+    );
+
+    // Published, open articles with the most top-level comments: the article pages.
+    const busy = (
+      await client.query(
+        `SELECT a.id, a.slug, c.n FROM (
+         SELECT article_id, count(*)::int AS n FROM comments WHERE status = 'APPROVED' AND parent_id IS NULL
+         GROUP BY article_id ORDER BY n DESC LIMIT 200) c
+       JOIN articles a ON a.id = c.article_id
+       WHERE a.status = 'PUBLISHED' AND a.comments_open ORDER BY c.n DESC, a.id LIMIT 50`,
+      )
+    ).rows;
+    if (!busy.length) fail("no published article has comments: seed comments too (--comments)");
+    return { name, counts, published, topic, depth, cursor, deepFirstSlug: next, busy };
+  } finally {
+    await client.end();
+  }
+}
+
+const redact = (url) => url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+const seedHint = (url) =>
+  `createdb ${new URL(url).pathname.slice(1)}  # if needed\n  DATABASE_URL=${redact(url)} ${SEED_COMMAND}`;
+
+/** Removes what the mixed scenario wrote, so every run starts from the seeded data. */
+async function cleanUp(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query(
+      "DELETE FROM comments WHERE email LIKE 'bench-load-%@example.invalid' RETURNING id",
+    );
+    if (rows.length) {
+      await client.query("DELETE FROM feed_events WHERE comment_id = ANY($1::int[])", [rows.map((r) => r.id)]);
+    }
+    await client.query("COMMIT");
+    return rows.length;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------- the scenarios
+
+const FRONT_PAGE = `query BenchFrontPage($first: Int) {
+  articles(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id slug title standfirst publishedAt readingTimeMinutes
+      authors { slug name }
+      topics { slug name }
+      relatedArticles(first: 5) { slug title authors { name } }
+      commentCount
+    }
+  }
+}`;
+
+const ARTICLE_PAGE = `query BenchArticlePage($slug: String!) {
+  article(slug: $slug) {
+    id slug title standfirst body publishedAt updatedAt wordCount commentsOpen
+    authors { slug name bio avatarUrl }
+    topics { slug name }
+    relatedArticles(first: 5) { slug title publishedAt authors { name } }
+    commentCount
+    comments(first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id authorName website body createdAt
+        replies(first: 20) {
+          totalCount
+          nodes { id authorName website body createdAt }
+        }
+      }
+    }
+  }
+}`;
+
+const TOPIC_PAGE = `query BenchTopicPage($slug: String!, $first: Int, $after: String) {
+  topic(slug: $slug) {
+    id slug name description articleCount
+    articles(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id slug title standfirst publishedAt
+        authors { slug name }
+        topics { slug name }
+      }
+    }
+  }
+}`;
+
+const SEARCH = `query BenchSearch($query: String!) {
+  search(query: $query, first: 20) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id slug title standfirst publishedAt authors { name } }
+  }
+}`;
+
+const body = (query, variables) => JSON.stringify({ query, variables });
+
+/** What each scenario sends: a weighted pool of request bodies (and, for mixed, comments). */
+function scenarios(f, toGlobalId) {
+  const front = [body(FRONT_PAGE, { first: 20 })];
+  const article = f.busy.map((a) => body(ARTICLE_PAGE, { slug: a.slug }));
+  const topicFirst = [body(TOPIC_PAGE, { slug: f.topic.slug, first: 20 })];
+  const topicDeep = [body(TOPIC_PAGE, { slug: f.topic.slug, first: 20, after: f.cursor })];
+  const search = SEARCH_TERMS.map((query) => body(SEARCH, { query }));
+  const bodies = (weight, list) => ({ weight, kind: "body", bodies: list });
+  return {
+    front: {
+      label: "front page: articles(first: 20) + authors, topics, related(5), commentCount",
+      pool: [bodies(1, front)],
+    },
+    article: {
+      label: `article page: ${f.busy.length} busiest articles, comments(first: 50) + replies`,
+      pool: [bodies(1, article)],
+    },
+    "topic-first": {
+      label: `topic "${f.topic.slug}" (${f.topic.n} articles), first page`,
+      pool: [bodies(1, topicFirst)],
+    },
+    "topic-deep": {
+      label: `topic "${f.topic.slug}", page ${f.depth.toLocaleString("en")} items deep`,
+      pool: [bodies(1, topicDeep)],
+    },
+    search: { label: `search: ${SEARCH_TERMS.join(", ")} (first: 20, totalCount)`, pool: [bodies(1, search)] },
+    mixed: {
+      label: "95% reads (all of the above), 5% addComment",
+      pool: [
+        bodies(20, front),
+        bodies(30, article),
+        bodies(15, topicFirst),
+        bodies(10, topicDeep),
+        bodies(20, search),
+        { weight: 5, kind: "comment", articleIds: f.busy.map((a) => toGlobalId("Article", a.id)) },
+      ],
+    },
+  };
+}
+
+// ---------------------------------------------------------------- measuring
+
+/** Sends each distinct body once and checks the answer: no errors, real data, the same in every configuration. */
+async function sampleCheck(url, scenario, f, reference) {
+  const problems = [];
+  for (const entry of scenario.pool) {
+    if (entry.kind !== "body") continue;
+    for (const b of entry.bodies) {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: b });
+      const json = await res.json();
+      const vars = JSON.parse(b).variables;
+      if (res.status !== 200 || json.errors) {
+        problems.push(
+          `HTTP ${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)} for ${JSON.stringify(vars)}`,
+        );
+        continue;
+      }
+      const d = json.data;
+      const nodes = d.articles?.nodes ?? d.topic?.articles?.nodes ?? d.search?.nodes;
+      if (d.article === null || d.topic === null || (nodes && nodes.length === 0)) {
+        problems.push(`empty answer for ${JSON.stringify(vars)}`);
+      }
+      if (vars.after && f.deepFirstSlug && nodes?.[0]?.slug !== f.deepFirstSlug) {
+        problems.push(`deep topic page starts at ${nodes?.[0]?.slug}, expected ${f.deepFirstSlug}`);
+      }
+      const key = createHash("sha256").update(b).digest("hex");
+      if (reference.has(key)) {
+        const where = firstDifference(reference.get(key), d);
+        if (where)
+          problems.push(`answer differs from the first configuration's at ${where} for ${JSON.stringify(vars)}`);
+      } else reference.set(key, d);
+    }
+  }
+  return problems;
+}
+
+/** The path of the first difference between two JSON values, or null. */
+function firstDifference(a, b, path = "data") {
+  if (a === b) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    return `${path} (${JSON.stringify(a)?.slice(0, 80)} vs ${JSON.stringify(b)?.slice(0, 80)})`;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const where = firstDifference(a[k], b[k], `${path}.${k}`);
+    if (where) return where;
+  }
+  return null;
+}
+
+/** One autocannon run in a child process; resolves with its JSON result. */
+function load(spec) {
+  const dir = mkdtempSync(join(tmpdir(), "newsgraph-bench-"));
+  const file = join(dir, "spec.json");
+  writeFileSync(file, JSON.stringify(spec));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bench", "load.mjs"), file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      try {
+        resolvePromise(JSON.parse(out.trim().split("\n").pop()));
+      } catch {
+        reject(new Error(`load generator printed no result: ${out.slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+async function requestsServed(server) {
+  const metric = await server.metrics.requests.get();
+  return metric.values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Resolves once the server has answered nothing new and sent no SQL for 300 ms. */
+async function settle(server) {
+  let last = "";
+  for (;;) {
+    const now = `${await requestsServed(server)}/${server.db.sql.total}`;
+    if (now === last) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Warm-up, then the measured run, with the server's SQL statements and RSS around it. */
+async function measure(server, scenario, opts) {
+  const spec = { url: server.url, connections: opts.connections, pool: scenario.pool };
+  if (opts.warmup > 0) await load({ ...spec, durationSeconds: opts.warmup });
+  await settle(server);
+  const statementsBefore = server.db.sql.total;
+  const servedBefore = await requestsServed(server);
+  let rssPeak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 100);
+  let result;
+  try {
+    result = await load({ ...spec, durationSeconds: opts.duration });
+  } finally {
+    clearInterval(sampler);
+  }
+  // Requests the server accepted but had not answered when the load stopped still count: wait for them.
+  await settle(server);
+  const served = (await requestsServed(server)) - servedBefore;
+  const statements = server.db.sql.total - statementsBefore;
+  const errors = result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors + result.emptyData;
+  return {
+    rps: result.rps,
+    p50: result.latencyMs.p50,
+    p95: result.latencyMs.p95,
+    p99: result.latencyMs.p99,
+    errors,
+    errorDetail: {
+      non2xx: result.non2xx,
+      socket: result.socketErrors,
+      timeouts: result.timeouts,
+      graphql: result.graphqlErrors,
+      noData: result.emptyData,
+      first: result.firstProblem,
+    },
+    responses: result.responses,
+    served,
+    sqlPerRequest: served ? statements / served : null,
+    rssMB: rssPeak / 2 ** 20,
+    comments: result.comments,
+  };
+}
+
+// ---------------------------------------------------------------- printing
+
+const fmt = (n, digits = 0) =>
+  n === null || n === undefined
+    ? "-"
+    : n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (n) => (n === null || n === undefined ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+
+function table(rows) {
+  const head = ["scenario", "variant", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL/req", "RSS MB"];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.variant,
+    fmt(r.rps),
+    ms(r.p50),
+    ms(r.p95),
+    ms(r.p99),
+    fmt(r.errors),
+    r.sqlPerRequest === null ? "-" : r.sqlPerRequest.toFixed(2),
+    fmt(r.rssMB),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+function ratios(rows) {
+  const get = (scenario, variant) => rows.find((r) => r.scenario === scenario && r.variant === variant);
+  const out = [];
+  const ratio = (a, b) => (a && b && b > 0 ? a / b : null);
+  for (const s of SCENARIOS) {
+    const base = get(s, "dataloaders");
+    const n1 = get(s, "n+1");
+    const cached = get(s, "cached");
+    if (base && n1) {
+      out.push({
+        name: `${s}: DataLoaders vs N+1 throughput`,
+        value: ratio(base.rps, n1.rps),
+        unit: "x",
+        target: s === "front" ? ">= 5x" : null,
+        met: s === "front" ? ratio(base.rps, n1.rps) >= 5 : null,
+        detail: `${fmt(base.rps)} vs ${fmt(n1.rps)} req/s; SQL/req ${base.sqlPerRequest?.toFixed(2)} vs ${n1.sqlPerRequest?.toFixed(2)}`,
+      });
+    }
+    if (base && cached) {
+      out.push({
+        name: `${s}: cached vs uncached throughput`,
+        value: ratio(cached.rps, base.rps),
+        unit: "x",
+        target: s === "mixed" ? null : ">= 5x",
+        met: s === "mixed" ? null : ratio(cached.rps, base.rps) >= 5,
+        detail: `${fmt(cached.rps)} vs ${fmt(base.rps)} req/s`,
+      });
+    }
+  }
+  for (const variant of VARIANTS.map((v) => v.name)) {
+    const first = get("topic-first", variant);
+    const deep = get("topic-deep", variant);
+    if (first && deep) {
+      const value = ratio(deep.p50, first.p50);
+      out.push({
+        name: `topic page deep vs first, p50 latency (${variant})`,
+        value,
+        unit: "x",
+        target: variant === "dataloaders" ? "<= 1.5x" : null,
+        met: variant === "dataloaders" ? value <= 1.5 : null,
+        detail: `p50 ${ms(deep.p50)} vs ${ms(first.p50)} ms; p99 ${ms(deep.p99)} vs ${ms(first.p99)} ms`,
+      });
+    }
+  }
+  const search = get("search", "dataloaders");
+  if (search) {
+    out.push({
+      name: "search p99 latency (uncached)",
+      value: search.p99,
+      unit: "ms",
+      target: "< 50 ms",
+      met: search.p99 < 50,
+      detail: `p50 ${ms(search.p50)}, p95 ${ms(search.p95)} ms`,
+    });
+  }
+  const errors = rows.reduce((sum, r) => sum + r.errors, 0);
+  out.push({ name: "errors, all runs", value: errors, unit: "", target: "0", met: errors === 0, detail: "" });
+  return out;
+}
+
+function printRatios(list) {
+  const width = Math.max(...list.map((r) => r.name.length));
+  return list
+    .map((r) => {
+      const value =
+        r.value === null
+          ? "-"
+          : r.unit === "x"
+            ? `${r.value.toFixed(1)}x`
+            : r.unit === "ms"
+              ? `${ms(r.value)} ms`
+              : String(r.value);
+      const verdict = r.target ? `  target ${r.target}: ${r.met ? "met" : "MISSED"}` : "";
+      return `${r.name.padEnd(width)}  ${value.padStart(8)}${verdict}${r.detail ? `  (${r.detail})` : ""}`;
+    })
+    .join("\n");
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = options();
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const f = await fixtures(databaseUrl);
+
+  if (opts.build) {
+    console.error("bench: building (npm run -s build) ...");
+    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  }
+  const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
+  await import("reflect-metadata");
+  const { createServer } = await dist("src/server.js");
+  const { loadConfig } = await dist("src/config.js");
+  const { createLogger } = await dist("src/logger.js");
+  const { toGlobalId } = await dist("src/shared/node-id.js");
+
+  const all = scenarios(f, toGlobalId);
+  console.log(
+    `newsgraph bench: ${f.name} (${fmt(f.counts.articles)} articles, ${fmt(f.published)} published, ` +
+      `${fmt(f.counts.comments)} comments, ${f.counts.topics} topics, ${f.counts.authors} authors)`,
+  );
+  console.log(
+    `${opts.duration} s per run after ${opts.warmup} s warm-up, ${opts.connections} connections, ` +
+      `node ${process.version}, autocannon in a child process; server RSS = this process (server alone)`,
+  );
+  const loadAtStart = loadavg();
+  console.log(
+    `machine: ${cpus().length} CPU(s), load average ${loadAtStart.map((l) => l.toFixed(1)).join(" ")} at start`,
+  );
+  for (const s of opts.scenarios) console.log(`  ${s.padEnd(12)} ${all[s].label}`);
+  if (f.depth < DEEP)
+    console.log(`  note: the biggest topic has ${f.topic.n} articles; the deep page is ${f.depth} deep`);
+  console.log("");
+
+  const rows = [];
+  const problems = [];
+  const reference = new Map();
+  await cleanUp(databaseUrl);
+  for (const variant of opts.variants) {
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ...variant.env,
+      // Errors are counted and the first one shown by the bench itself.
+      LOG_LEVEL: process.env.LOG_LEVEL || "fatal",
+      SEED_DEMO: "false",
+      REDIS_URL: "",
+      COMMENT_RATE_LIMIT: "1000000000",
+      // No background statements: the scheduler and the feed poller would add to SQL/req.
+      SCHEDULER_INTERVAL_MS: "0",
+      FEED_POLL_MS: "0",
+    };
+    const config = loadConfig(env, { port: 0, host: "127.0.0.1" });
+    const server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-bench") });
+    await server.start();
+    try {
+      for (const name of opts.scenarios) {
+        const scenario = all[name];
+        const found = await sampleCheck(server.url, scenario, f, reference);
+        for (const p of found) problems.push(`${name}/${variant.name}: ${p}`);
+        const r = await measure(server, scenario, opts);
+        const row = { scenario: name, variant: variant.name, ...r };
+        rows.push(row);
+        console.log(
+          `${name.padEnd(12)} ${variant.name.padEnd(12)} ${fmt(r.rps).padStart(7)} req/s  ` +
+            `p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  p99 ${ms(r.p99)} ms  errors ${r.errors}  ` +
+            `SQL/req ${r.sqlPerRequest === null ? "-" : r.sqlPerRequest.toFixed(2)}  RSS ${fmt(r.rssMB)} MB` +
+            (r.comments ? `  (${r.comments} comments posted)` : ""),
+        );
+        if (r.errors) console.log(`    errors: ${JSON.stringify(r.errorDetail)}`);
+        if (name === "mixed") await cleanUp(databaseUrl);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const summary = ratios(rows);
+  console.log(`\n${table(rows)}\n\n${printRatios(summary)}`);
+  if (problems.length) console.log(`\nsample checks found problems:\n  ${problems.join("\n  ")}`);
+  console.log("\nPostGraphile peer comparison: not run (bench:peer is not part of this harness).");
+
+  const resultsDir = join(ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const report = {
+    at: new Date().toISOString(),
+    database: { name: f.name, ...f.counts, published: f.published },
+    options: { duration: opts.duration, warmup: opts.warmup, connections: opts.connections, quick: opts.quick },
+    node: process.version,
+    machine: { cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+    fixtures: {
+      topic: f.topic.slug,
+      topicArticles: f.topic.n,
+      deepOffset: f.depth,
+      articlePages: f.busy.length,
+      searchTerms: SEARCH_TERMS,
+    },
+    scenarios: Object.fromEntries(opts.scenarios.map((s) => [s, all[s].label])),
+    runs: rows,
+    ratios: summary,
+    sampleCheckProblems: problems,
+  };
+  const file = join(resultsDir, "last.json");
+  let text = JSON.stringify(report, null, 2) + "\n";
+  try {
+    // Formatted as the repository's Prettier config would, so that `prettier --check .` stays quiet.
+    const prettier = await import("prettier");
+    text = await prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  } catch {
+    // Prettier is a devDependency: without it the JSON is written as it is.
+  }
+  writeFileSync(file, text);
+  console.log(`\nwritten: bench/results/last.json`);
+  // Performance targets are reported, not asserted; errors mean the numbers cannot be trusted.
+  const errors = rows.reduce((sum, r) => sum + r.errors, 0);
+  if (errors || problems.length) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error("bench failed:", error);
+  process.exit(1);
+});

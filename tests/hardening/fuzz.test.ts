@@ -1,0 +1,384 @@
+/**
+ * Property-based fuzzing (fast-check) of the real server over HTTP (and a
+ * share over graphql-ws): operations generated from schema/schema.graphql,
+ * with real and random fields, arguments of the right and the wrong types,
+ * huge and negative numbers, unicode, NUL, real and forged ids and cursors,
+ * variables, aliases, fragments, and some syntactically broken documents;
+ * sent anonymously, as another writer, or with a bad token.
+ *
+ * Whatever is sent: no 5xx, no stack trace, no SQL, no e-mail address (they
+ * are private) and nothing of another author's draft or of a comment held for
+ * moderation. The run is bounded (FUZZ_RUNS, default 200) and seeded
+ * (FUZZ_SEED, printed, to replay a failure).
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import {
+  buildSchema,
+  getNamedType,
+  GraphQLInputType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+} from "graphql";
+import { Role } from "../../src/modules/auth/role";
+import { demoArticles } from "../../src/seed/demo-content";
+import {
+  HardeningAddCommentDocument,
+  HardeningArticlesDocument,
+  HardeningCreateArticleDocument,
+} from "../generated/graphql";
+import { FuzzPools, OperationBuilder } from "../support/hardening-fuzz";
+import {
+  captureLogger,
+  EMAIL,
+  rawRequest,
+  RawResponse,
+  SQL_TEXT,
+  STACK_TRACE,
+  wsOperation,
+} from "../support/hardening-helpers";
+import { startTestServer, TestServer } from "../support/server";
+
+jest.setTimeout(600_000);
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const SEED = Number(process.env.FUZZ_SEED) || (Date.now() % 2_147_483_647) ^ randomBytes(2).readUInt16BE(0);
+
+const schema = buildSchema(readFileSync(join(__dirname, "../../schema/schema.graphql"), "utf8"));
+
+/** Secrets that no fuzzed response may contain. */
+const tag = randomBytes(4).toString("hex");
+const DRAFT_MARKER = `qzdraft${tag}`;
+const PENDING_MARKER = `qzpending${tag}`;
+const SECRET_EMAIL = `fuzz.private.${tag}@example.test`;
+const DEMO_EMAILS = demoArticles.flatMap((a) => a.comments.map((c) => c.email));
+
+let server: TestServer;
+/** Error-level log lines: the detail behind every masked INTERNAL_SERVER_ERROR. */
+const log = captureLogger("error");
+/** Requests answered with a masked INTERNAL_SERVER_ERROR: what was sent, and the logged cause. */
+const internalErrors: { request: string; requestId: string; operationType: string; transport: string }[] = [];
+let writerB: string;
+const pools: FuzzPools = { ids: [], cursors: [], slugs: [] };
+
+beforeAll(async () => {
+  server = await startTestServer({ logLevel: "error" }, { logger: log.logger });
+  const writerA = await server.token("fuzz-writer-a", Role.WRITER);
+  writerB = await server.token("fuzz-writer-b", Role.WRITER);
+
+  // Writer A's draft: its title, standfirst and body are private to A (and editors).
+  const draft = await server.request(
+    HardeningCreateArticleDocument,
+    {
+      input: {
+        title: `Draft ${DRAFT_MARKER}`,
+        standfirst: `Standfirst ${DRAFT_MARKER}`,
+        body: `Pelicanfuzz embargoed story. ${DRAFT_MARKER}`,
+        topicSlugs: ["science"],
+      },
+    },
+    { token: writerA },
+  );
+  expect(draft.errors).toBeUndefined();
+  pools.ids.push(draft.data!.createArticle.id);
+  pools.slugs.push(draft.data!.createArticle.slug);
+
+  // Comments: a public one with a private e-mail, and one held for moderation (honeypot).
+  const articles = await server.request(HardeningArticlesDocument, { first: 5 });
+  const published = articles.data!.articles.nodes;
+  const approved = await server.request(HardeningAddCommentDocument, {
+    input: { articleId: published[0]!.id, authorName: "Fuzz Reader", body: "A public comment.", email: SECRET_EMAIL },
+  });
+  expect(approved.data?.addComment.comment.status).toBe("APPROVED");
+  const held = await server.request(HardeningAddCommentDocument, {
+    input: {
+      articleId: published[1]!.id,
+      authorName: "Fuzz Bot",
+      body: `Held ${PENDING_MARKER}`,
+      email: `bot.${tag}@example.test`,
+      honeypot: "filled in",
+    },
+  });
+  expect(held.data?.addComment.comment.status).toBe("PENDING");
+  pools.ids.push(approved.data!.addComment.comment.id, held.data!.addComment.comment.id);
+
+  // Real ids and cursors of every kind, for the generator to pick from.
+  const res = await server.post({
+    query: `{ articles(first: 5) { edges { cursor node { id slug comments(first: 3) { edges { cursor node { id } } } } } }
+              authors(first: 3) { edges { cursor node { id slug } } } topics(first: 3) { edges { cursor node { id slug } } } }`,
+  });
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(collect);
+    if (!value || typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "id" && typeof v === "string") pools.ids.push(v);
+      else if (k === "cursor" && typeof v === "string") pools.cursors.push(v);
+      else if (k === "slug" && typeof v === "string") pools.slugs.push(v);
+      else collect(v);
+    }
+  };
+  collect(res.json.data);
+  expect(pools.ids.length).toBeGreaterThan(10);
+});
+afterAll(() => server?.stop());
+
+/* ----- Oracle ----- */
+
+const statusHistogram: Record<string, number> = {};
+const codeHistogram: Record<string, number> = {};
+const transportHistogram: Record<string, number> = {};
+const kindHistogram: Record<string, number> = {};
+let runs = 0;
+
+function checkBody(text: string, requestText: string, label: string): void {
+  const fail = (why: string) => {
+    throw new Error(`${label}: ${why}\nrequest: ${requestText.slice(0, 2000)}\nresponse: ${text.slice(0, 2000)}`);
+  };
+  if (STACK_TRACE.test(text)) fail("a stack trace in the response");
+  if (SQL_TEXT.test(text)) fail("SQL or driver text in the response");
+  if (text.includes(DRAFT_MARKER)) fail("another author's draft in the response");
+  if (text.includes(PENDING_MARKER)) fail("a comment held for moderation in the response");
+  if (text.includes(SECRET_EMAIL) || DEMO_EMAILS.some((e) => text.includes(e))) fail("a commenter's e-mail");
+  // Any other address must be the caller's own input echoed back (e.g. in a validation message).
+  const decoded = (() => {
+    try {
+      return JSON.stringify(JSON.parse(text));
+    } catch {
+      return text;
+    }
+  })();
+  for (const email of decoded.match(EMAIL) ?? []) {
+    if (!requestText.includes(email) && !JSON.stringify(requestText).includes(email))
+      fail(`an e-mail address: ${email}`);
+  }
+}
+
+test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or another caller's private data`, async () => {
+  console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`);
+  const property = fc.asyncProperty(
+    fc.gen(),
+    fc.constantFrom("anonymous", "anonymous", "anonymous", "writer-b", "writer-b", "writer-b", "bad-token"),
+    fc.constantFrom("post", "post", "post", "post", "post", "get", "ws"),
+    async (g, caller, wanted) => {
+      runs++;
+      const op = new OperationBuilder(schema, pools, g).build();
+      kindHistogram[op.kind] = (kindHistogram[op.kind] ?? 0) + 1;
+      const token = caller === "writer-b" ? writerB : caller === "bad-token" ? "ng_not-a-real-token" : undefined;
+      const headers: Record<string, string> = {
+        accept: "application/graphql-response+json, application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      };
+      const requestText = JSON.stringify({ query: op.query, variables: op.variables, operationName: op.operationName });
+      let res: RawResponse | undefined;
+      // Only queries go over GET (405 otherwise) and, here, over graphql-ws (a subscription would stay open).
+      const transport = op.operationType === "query" ? wanted : "post";
+      if (transport === "ws") {
+        transportHistogram.ws = (transportHistogram.ws ?? 0) + 1;
+        const payload = { query: op.query, variables: op.variables, operationName: op.operationName };
+        const result = await wsOperation(server.url, payload, { token, timeoutMs: 20_000 }).catch((error: unknown) => ({
+          next: [],
+          completed: false,
+          error: { closed: String(error) },
+        }));
+        const text = JSON.stringify(result);
+        const wsKey = `ws ${result.error ? "error message" : "next"}`;
+        statusHistogram[wsKey] = (statusHistogram[wsKey] ?? 0) + 1;
+        for (const e of [
+          ...(Array.isArray(result.error) ? result.error : []),
+          ...result.next.flatMap((n) => n.errors ?? []),
+        ]) {
+          codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
+        }
+        checkBody(text, requestText, `ws ${caller}`);
+        return;
+      }
+      if (transport === "get") {
+        transportHistogram.get = (transportHistogram.get ?? 0) + 1;
+        const url = new URL(server.url);
+        url.searchParams.set("query", op.query);
+        if (Object.keys(op.variables).length) url.searchParams.set("variables", JSON.stringify(op.variables));
+        if (op.operationName) url.searchParams.set("operationName", op.operationName);
+        res = await rawRequest(url.toString(), { headers: { ...headers, "apollo-require-preflight": "true" } });
+      } else {
+        transportHistogram.post = (transportHistogram.post ?? 0) + 1;
+        res = await rawRequest(server.url, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: requestText,
+        });
+      }
+      statusHistogram[res.status] = (statusHistogram[res.status] ?? 0) + 1;
+      for (const e of res.json?.errors ?? []) {
+        codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
+        if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
+          internalErrors.push({
+            request: requestText,
+            requestId: e.extensions.requestId,
+            operationType: op.operationType,
+            transport,
+          });
+        }
+      }
+      if (res.status >= 500) {
+        throw new Error(
+          `${res.status} for ${caller}\nrequest: ${requestText.slice(0, 2000)}\nresponse: ${res.text.slice(0, 2000)}`,
+        );
+      }
+      checkBody(res.text, requestText, `${transport} ${caller} ${res.status}`);
+    },
+  );
+  try {
+    await fc.assert(property, { numRuns: RUNS, seed: SEED, endOnFailure: true });
+  } finally {
+    console.log(
+      `fuzz: ${runs} runs (seed ${SEED})\n` +
+        `  operations: ${JSON.stringify(kindHistogram)}\n` +
+        `  transports: ${JSON.stringify(transportHistogram)}\n` +
+        `  status histogram: ${JSON.stringify(statusHistogram)}\n` +
+        `  error codes: ${JSON.stringify(codeHistogram)}`,
+    );
+  }
+  // The draft and the held comment still exist: the fuzz could not see them, not because they were gone.
+  const rows = await server.db.query("SELECT count(*)::int AS n FROM articles WHERE title = $1", [
+    `Draft ${DRAFT_MARKER}`,
+  ]);
+  expect(rows[0].n).toBe(1);
+});
+
+/**
+ * Causes of masked INTERNAL_SERVER_ERRORs that are understood and accepted. Empty: the two the fuzz
+ * found (a NUL reaching PostgreSQL, a subscription run over HTTP) are fixed and pinned by tests below.
+ */
+const KNOWN_BUGS: { name: string; matches: (cause: string, e: (typeof internalErrors)[number]) => boolean }[] = [];
+
+/** The causes of the masked INTERNAL_SERVER_ERRORs the fuzz met, from the log, grouped. */
+function internalCauses() {
+  const known: Record<string, number> = {};
+  const unknown: Record<string, { count: number; example: string }> = {};
+  const lines = log.lines();
+  for (const e of internalErrors) {
+    const line = lines.find((l) => l.requestId === e.requestId && l.err);
+    const cause = line ? `${line.err.type}: ${String(line.err.message).slice(0, 160)}` : "(no log line)";
+    const bug = KNOWN_BUGS.find((b) => b.matches(cause, e));
+    if (bug) known[bug.name] = (known[bug.name] ?? 0) + 1;
+    else {
+      unknown[cause] ??= { count: 0, example: e.request.slice(0, 600) };
+      unknown[cause].count++;
+    }
+  }
+  return { known, unknown };
+}
+
+test("no generated input makes the server fail unexpectedly (masked INTERNAL_SERVER_ERROR), known bugs apart", () => {
+  const { known, unknown } = internalCauses();
+  console.log(
+    `fuzz: masked INTERNAL_SERVER_ERRORs from known bugs ${JSON.stringify(known)}; ` +
+      `from anything else ${JSON.stringify(unknown, null, 2)}`,
+  );
+  expect(unknown).toEqual({});
+});
+
+describe("regressions found by fuzzing (deterministic)", () => {
+  let editor: string;
+  beforeAll(async () => {
+    editor = await server.token("fuzz-editor", Role.EDITOR);
+  });
+
+  /** A sane value for a required argument or input field, so that only the probed value is odd. */
+  function sane(type: GraphQLInputType, articleId: string): string {
+    const named = getNamedType(type);
+    if (isEnumType(named)) return named.getValues()[0]!.name;
+    if (isInputObjectType(named)) {
+      const parts = Object.values(named.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => `${f.name}: ${f.name === "email" ? '"reader@example.test"' : sane(f.type, articleId)}`);
+      return `{ ${parts.join(", ")} }`;
+    }
+    if (named.name === "ID") return JSON.stringify(articleId);
+    if (named.name === "Int") return "1";
+    if (named.name === "Boolean") return "true";
+    if (named.name === "DateTime") return '"2020-01-01T00:00:00Z"';
+    return '"x"';
+  }
+
+  /** Every String argument or String input field of every query and mutation, set to a NUL. */
+  function nulProbes(articleId: string): { where: string; query: string }[] {
+    const probes: { where: string; query: string }[] = [];
+    for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
+      const op = root === schema.getQueryType() ? "query" : "mutation";
+      for (const field of Object.values(root.getFields())) {
+        const selection = isLeafType(getNamedType(field.type)) ? "" : " { __typename }";
+        for (const arg of field.args) {
+          const named = getNamedType(arg.type);
+          const targets: { where: string; literal: string }[] = [];
+          if (named.name === "String" || named.name === "ID") {
+            targets.push({ where: `${field.name}(${arg.name})`, literal: '"nul\\u0000x"' });
+          } else if (isInputObjectType(named)) {
+            for (const f of Object.values(named.getFields())) {
+              const fn = getNamedType(f.type).name;
+              if (fn !== "String" && fn !== "ID") continue;
+              const base = Object.values(named.getFields())
+                .filter((g) => isNonNullType(g.type) && g.name !== f.name)
+                .map((g) => `${g.name}: ${g.name === "email" ? '"reader@example.test"' : sane(g.type, articleId)}`);
+              const value = isListType(isNonNullType(f.type) ? f.type.ofType : f.type)
+                ? '["nul\\u0000x"]'
+                : '"nul\\u0000x"';
+              targets.push({
+                where: `${field.name}(${arg.name}.${f.name})`,
+                literal: `{ ${[...base, `${f.name}: ${value}`].join(", ")} }`,
+              });
+            }
+          }
+          for (const t of targets) {
+            const others = field.args
+              .filter((a) => a !== arg && isNonNullType(a.type))
+              .map((a) => `${a.name}: ${sane(a.type, articleId)}`);
+            const args = [...others, `${arg.name}: ${t.literal}`].join(", ");
+            probes.push({ where: t.where, query: `${op} { ${field.name}(${args})${selection} }` });
+          }
+        }
+      }
+    }
+    return probes;
+  }
+
+  // A NUL can never reach PostgreSQL: it is BAD_USER_INPUT before any resolver runs.
+  test("a NUL character in any String or ID argument is a client error, never an internal one", async () => {
+    const articleId = pools.ids[pools.ids.length - 1]!;
+    const failing: string[] = [];
+    const probes = nulProbes(articleId);
+    for (const probe of probes) {
+      const res = await server.post({ query: probe.query }, { token: editor });
+      const codes = (res.json?.errors ?? []).map((e: any) => e.extensions?.code);
+      expect([probe.where, res.status < 500]).toEqual([probe.where, true]);
+      if (codes.includes("INTERNAL_SERVER_ERROR")) failing.push(probe.where);
+    }
+    console.log(`NUL probes: ${probes.length} arguments tried; INTERNAL_SERVER_ERROR for ${JSON.stringify(failing)}`);
+    expect(failing).toEqual([]);
+  });
+
+  // A subscription over HTTP has no event stream: it is refused as a client error (graphql-ws serves it).
+  test.each(Object.keys(schema.getSubscriptionType()!.getFields()))(
+    "subscription %s over HTTP POST is refused as a client error",
+    async (name) => {
+      const field = schema.getSubscriptionType()!.getFields()[name]!;
+      const articleId = pools.ids[pools.ids.length - 1]!;
+      const args = field.args
+        .filter((a) => isNonNullType(a.type))
+        .map((a) => `${a.name}: ${sane(a.type, articleId)}`)
+        .join(", ");
+      const res = await server.post(
+        { query: `subscription { ${name}${args ? `(${args})` : ""} { __typename } }` },
+        { token: editor },
+      );
+      expect((res.json.errors ?? []).map((e: any) => e.extensions?.code)).not.toContain("INTERNAL_SERVER_ERROR");
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
+});
