@@ -19,26 +19,41 @@ export function rejectNulCharacters(
   variables: Record<string, unknown> | null | undefined,
 ): void {
   for (const [name, value] of Object.entries(variables ?? {})) {
-    if (containsNul(value)) throw nulError(name);
+    // Input objects go to services that validate every field and report all problems at once.
+    if (isInputObject(value)) continue;
+    const field = fieldWithNul(value, name);
+    if (field) throw nulError(field);
   }
   visit(document, {
     Argument(node) {
-      let found = false;
+      if (node.value.kind === Kind.OBJECT) return;
+      // Name the innermost input field that holds the NUL, as every other input error does.
+      let field: string | null = null;
+      const owners: string[] = [node.name.value];
       visit(node.value, {
-        StringValue(s) {
-          if (s.value.includes(NUL)) found = true;
+        ObjectField: { enter: (f) => void owners.push(f.name.value), leave: () => void owners.pop() },
+        StringValue(str) {
+          if (str.value.includes(NUL)) field ??= owners[owners.length - 1]!;
         },
       });
-      if (found) throw nulError(node.name.value);
+      if (field) throw nulError(field);
     },
   });
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes(NUL);
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") return Object.values(value).some(containsNul);
-  return false;
+const isInputObject = (value: unknown) => !!value && typeof value === "object" && !Array.isArray(value);
+
+/** The name of the innermost field (or the variable itself) whose string holds a NUL, or null. */
+function fieldWithNul(value: unknown, name: string): string | null {
+  if (typeof value === "string") return value.includes(NUL) ? name : null;
+  if (Array.isArray(value)) return value.some((v) => fieldWithNul(v, name) !== null) ? name : null;
+  if (value && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = fieldWithNul(inner, key);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /** Subscriptions are streams: over HTTP they have nothing to stream, so they are refused. */

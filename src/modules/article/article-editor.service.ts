@@ -270,11 +270,14 @@ export class ArticleEditorService {
 
   private async idsBySlug(conn: Queryable, table: string, field: string, what: string, slugs: string[]) {
     if (!slugs.length) return [];
+    const nul = slugs.filter(hasNul);
+    if (nul.length) throw new BadInputError({ [field]: `unknown ${what}: a slug with a NUL character` });
     const rows: { id: number; slug: string }[] = await conn.query(
       `SELECT id, slug FROM ${table} WHERE slug = ANY($1::text[])`,
       [slugs],
     );
     const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+    // (A slug with a NUL cannot exist: it is simply unknown, below.)
     const unknown = slugs.filter((s) => !bySlug.has(s));
     if (unknown.length) throw new BadInputError({ [field]: `unknown ${what}: ${unknown.join(", ")}` });
     return slugs.map((s) => bySlug.get(s)!);

@@ -66,6 +66,11 @@ export class ArticleService {
     page: PageRequest,
   ): Promise<Page<Article>> {
     const status = filter.status ?? ArticleStatus.PUBLISHED;
+    if (filter.authorSlug?.includes("\u0000"))
+      throw new BadInputError({ authorSlug: "must not contain NUL characters" });
+    if (filter.topicSlugs?.some((s) => s.includes("\u0000"))) {
+      throw new BadInputError({ topicSlugs: "must not contain NUL characters" });
+    }
     if (status !== ArticleStatus.PUBLISHED && !viewer) {
       throw unauthenticated(`Listing ${status} articles needs a WRITER token or better`);
     }
