@@ -8,6 +8,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
+  globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
   testTimeout: 60000,
   // Two cores: one worker per core; each test file gets its own database.
   maxWorkers: 2,

@@ -10,6 +10,7 @@ import Redis from "ioredis";
 import type { Config } from "../../src/config";
 import type { GraphQLResult, RequestOptions, TestServer } from "../support/server";
 
+/** Set by tests/support/global-setup.ts: the machine's Redis, or a private one started for the run. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** [name, server overrides]: the in-process store and the shared Redis one. */

@@ -6,6 +6,7 @@ import { Database } from "../../src/db/database";
 import { createLogger } from "../../src/logger";
 import { entities } from "../../src/modules";
 import { migrations } from "../../migrations";
+import { provideTestRedis } from "./global-redis";
 
 /**
  * Embedded mode: creating a PGlite cluster takes seconds, reopening one takes a
@@ -13,6 +14,7 @@ import { migrations } from "../../migrations";
  * test file opens its own copy of it (tests/support/server.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  (globalThis as { __NEWSGRAPH_TEST_REDIS__?: unknown }).__NEWSGRAPH_TEST_REDIS__ = await provideTestRedis();
   if (process.env.DATABASE_URL) return;
   const dir = mkdtempSync(join(tmpdir(), "newsgraph-template-"));
   const db = await Database.open({
