@@ -64,15 +64,25 @@ export function createErrorFormatter(
 ) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code;
+    const rawCode = formatted.extensions?.code;
+    // graphql-js's own request errors (variable coercion over graphql-ws, where Apollo adds no code)
+    // have no path and no cause but another GraphQLError: the request was wrong, not the server.
+    const requestError =
+      original instanceof GraphQLError &&
+      !original.path &&
+      !rawCode &&
+      (!original.originalError || original.originalError instanceof GraphQLError);
+    const code = requestError ? "BAD_USER_INPUT" : rawCode;
     const isClientError =
       original instanceof AppError ||
+      requestError ||
       (typeof code === "string" &&
         CLIENT_CODES.has(code) &&
         (original instanceof GraphQLError || !(original instanceof Error)));
     if (isClientError) {
       count(String(code ?? "UNKNOWN"));
-      const { stacktrace: _, http: __, ...extensions } = formatted.extensions ?? {};
+      const { stacktrace: _, http: __, ...rest } = formatted.extensions ?? {};
+      const extensions = { ...rest, code };
       let message = withoutEchoedInput(formatted.message);
       if (production) message = message.replace(/ ?Did you mean .*$/s, "");
       return { ...formatted, message, extensions };

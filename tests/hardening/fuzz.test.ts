@@ -193,6 +193,14 @@ test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or anoth
           ...result.next.flatMap((n) => n.errors ?? []),
         ]) {
           codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
+          if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
+            internalErrors.push({
+              request: requestText,
+              requestId: e.extensions.requestId,
+              operationType: op.operationType,
+              transport,
+            });
+          }
         }
         checkBody(text, requestText, `ws ${caller}`);
         return;
