@@ -277,7 +277,6 @@ export class ArticleEditorService {
       [slugs],
     );
     const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
-    // (A slug with a NUL cannot exist: it is simply unknown, below.)
     const unknown = slugs.filter((s) => !bySlug.has(s));
     if (unknown.length) throw new BadInputError({ [field]: `unknown ${what}: ${unknown.join(", ")}` });
     return slugs.map((s) => bySlug.get(s)!);

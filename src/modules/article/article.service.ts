@@ -2,6 +2,7 @@ import { Database } from "../../db/database";
 import { Params, RowMapper, groupBy } from "../../db/sql";
 import { BadInputError, unauthenticated } from "../../shared/errors";
 import { Page, PageRequest, toPage } from "../../shared/pagination";
+import { hasNul } from "../../shared/validation";
 import { Viewer } from "../auth/viewer";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
@@ -66,9 +67,9 @@ export class ArticleService {
     page: PageRequest,
   ): Promise<Page<Article>> {
     const status = filter.status ?? ArticleStatus.PUBLISHED;
-    if (filter.authorSlug?.includes("\u0000"))
+    if (filter.authorSlug != null && hasNul(filter.authorSlug))
       throw new BadInputError({ authorSlug: "must not contain NUL characters" });
-    if (filter.topicSlugs?.some((s) => s.includes("\u0000"))) {
+    if (filter.topicSlugs?.some(hasNul)) {
       throw new BadInputError({ topicSlugs: "must not contain NUL characters" });
     }
     if (status !== ArticleStatus.PUBLISHED && !viewer) {

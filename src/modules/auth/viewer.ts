@@ -8,3 +8,7 @@ export interface Viewer {
 }
 
 export const isEditor = (viewer: Viewer | null): boolean => viewer !== null && atLeast(viewer.role, Role.EDITOR);
+
+/** Viewers who see exactly the same things: anonymous readers, all editors, or one writer. */
+export const visibilityClass = (viewer: Viewer | null): string =>
+  viewer === null ? "anonymous" : isEditor(viewer) ? "editor" : `writer:${viewer.authorId}`;

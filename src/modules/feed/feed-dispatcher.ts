@@ -4,7 +4,7 @@ import { Database } from "../../db/database";
 import { RowMapper } from "../../db/sql";
 import { Bus, Topic } from "../../pubsub";
 import { Article, ArticleStatus } from "../article/article.entity";
-import { Viewer, isEditor } from "../auth/viewer";
+import { Viewer, isEditor, visibilityClass } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
 import { FeedEventKind, FeedEventRow, feedHead, readFeed } from "./feed-log";
 import { Position } from "./feed-position";
@@ -183,7 +183,7 @@ export class FeedDispatcher {
    * they may see: resolving 10,000 subscribers' payloads costs what one costs.
    */
   sharedLoaders(viewer: Viewer | null, event?: LoadedEvent): Loaders {
-    const key = viewer === null ? "anonymous" : isEditor(viewer) ? "editor" : `writer:${viewer.authorId}`;
+    const key = visibilityClass(viewer);
     let loaders = this.shared.get(key);
     if (!loaders) {
       loaders = this.makeLoaders(viewer);

@@ -1,5 +1,5 @@
 import { ExecutionArgs, ExecutionResult, createSourceEventStream, execute } from "graphql";
-import { Viewer, isEditor } from "../auth/viewer";
+import { Viewer, visibilityClass } from "../auth/viewer";
 
 /**
  * graphql-ws's `subscribe`, with one execution per event shared by every
@@ -14,13 +14,14 @@ export async function sharedSubscribe(
   const source = await createSourceEventStream(args);
   if (!isAsyncIterator(source)) return source as ExecutionResult;
   const context = args.contextValue as { viewer: Viewer | null; operationKey?: string };
-  const key = `${viewerClass(context.viewer)}\u0000${context.operationKey ?? Math.random()}`;
+  // Without an operation key (not a SubscriptionContext) nothing is shared.
+  const key = context.operationKey && `${visibilityClass(context.viewer)}\u0000${context.operationKey}`;
   const run = (payload: unknown): Promise<ExecutionResult> => {
-    const memo = sharedResults(payload);
-    let result = memo?.get(key);
+    const memo = key ? sharedResults(payload) : undefined;
+    let result = memo?.get(key as string);
     if (!result) {
       result = Promise.resolve(execute({ ...args, rootValue: payload }));
-      memo?.set(key, result);
+      memo?.set(key as string, result);
     }
     return result;
   };
@@ -48,10 +49,6 @@ export async function sharedSubscribe(
 /** Payloads that carry a memo (live deliveries shared by all subscribers); others are executed per subscriber. */
 function sharedResults(payload: unknown): Map<string, Promise<ExecutionResult>> | undefined {
   return (payload as { results?: Map<string, Promise<ExecutionResult>> } | null)?.results;
-}
-
-function viewerClass(viewer: Viewer | null): string {
-  return viewer === null ? "anonymous" : isEditor(viewer) ? "editor" : `writer:${viewer.authorId}`;
 }
 
 function isAsyncIterator(value: unknown): value is AsyncIterator<unknown> {
