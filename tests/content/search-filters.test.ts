@@ -3,6 +3,7 @@
  * (ranking, visibility, paging, input validation). The filter tests run first,
  * on the demo content alone; the search tests then add their own articles.
  */
+import { SEARCH_WINDOW } from "../../src/modules/article/article.windows";
 import { demoArticles } from "../../src/seed/demo-content";
 import { createArticle, hoursAgo } from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
@@ -159,6 +160,40 @@ describe("search", () => {
       expect(edges.map((e) => e.node.slug)).toEqual(full.edges.map((e) => e.node.slug));
       expect(unique(edges.map((e) => e.cursor))).toBe(true);
     }
+  });
+
+  test(`ranks windows of the ${SEARCH_WINDOW} newest matches, newest window first; paging crosses windows`, async () => {
+    const db = server.db;
+    const word = "wendlebury";
+    const total = SEARCH_WINDOW + 30;
+    const titled = new Set([0, 50, 150, SEARCH_WINDOW + 5, total - 1]); // title matches outrank body matches
+    const slugs: string[] = []; // newest first
+    for (let i = 0; i < total; i++) {
+      const created = await createArticle(db, {
+        title: titled.has(i) ? `The ${word} affair ${i}` : undefined,
+        body: `${word} `.repeat(1 + (i % 3)) + "end.",
+        publishedAt: hoursAgo(6000 + i),
+      });
+      slugs.push(created.slug);
+    }
+    const walkWith = (first: number) =>
+      walk(async (after) => {
+        const page = await search(word, first, after);
+        expect(page.totalCount).toBe(total);
+        return { nodes: page.edges.map((e) => e.node.slug), pageInfo: page.pageInfo };
+      });
+    const order = await walkWith(100);
+    expect(order).toHaveLength(total);
+    expect(unique(order)).toBe(true);
+    // The newest window holds exactly the newest SEARCH_WINDOW matches, best first.
+    expect(new Set(order.slice(0, SEARCH_WINDOW))).toEqual(new Set(slugs.slice(0, SEARCH_WINDOW)));
+    expect(new Set(order.slice(0, 3))).toEqual(new Set([0, 50, 150].map((i) => slugs[i])));
+    expect(new Set(order.slice(SEARCH_WINDOW, SEARCH_WINDOW + 2))).toEqual(
+      new Set([SEARCH_WINDOW + 5, total - 1].map((i) => slugs[i])),
+    );
+    // Page boundaries inside and across windows do not change the order.
+    expect(await walkWith(37)).toEqual(order);
+    expect(await walkWith(20)).toEqual(order);
   });
 
   test("an empty query is BAD_USER_INPUT", async () => {

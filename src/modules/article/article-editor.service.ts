@@ -142,7 +142,8 @@ export class ArticleEditorService {
         if (scheduled) throw new BadInputError({ at: "the article is already live; unpublish it first" });
         return current;
       }
-      if (!current.body.trim()) throw new BadInputError({ body: "must not be empty to publish" });
+      const [{ body }] = await tx.query<{ body: string }>("SELECT body FROM articles WHERE id = $1", [id]);
+      if (!body.trim()) throw new BadInputError({ body: "must not be empty to publish" });
       const status = scheduled ? ArticleStatus.SCHEDULED : ArticleStatus.PUBLISHED;
       await tx.query("UPDATE articles SET status = $1, published_at = $2, updated_at = $3 WHERE id = $4", [
         status,
@@ -230,9 +231,16 @@ export class ArticleEditorService {
     recordFeedEvent(tx, this.bus, kind, articleId);
   }
 
+  /** The article as written, body included (lists and loaders leave the body out). */
   private async load(conn: Queryable, id: number): Promise<Article> {
-    const [row] = await conn.query(`SELECT ${this.rows.columns(Article, "a")} FROM articles a WHERE a.id = $1`, [id]);
-    return this.rows.hydrate(Article, row);
+    const [row] = await conn.query(
+      `SELECT ${this.rows.columns(Article, "a")}, a.body, a.body_html FROM articles a WHERE a.id = $1`,
+      [id],
+    );
+    const article = this.rows.hydrate(Article, row);
+    article.body = row.body;
+    article.bodyHtml = row.body_html;
+    return article;
   }
 
   /** Locks the article for the rest of the transaction; NOT_FOUND when the caller may not see it. */

@@ -41,14 +41,17 @@ export class Article implements Node {
   @Field(() => String, { nullable: true, description: "The opening summary shown under the headline." })
   standfirst: string | null;
 
-  @Column({ type: "text" })
-  @Field({ description: "Markdown source." })
-  body: string;
+  /**
+   * Markdown source, and its HTML (rendered and sanitised when the body is
+   * written, never per read). Not in the default select list: lists, related
+   * blocks and feed payloads rarely need them, and they are most of an
+   * article's bytes, so ArticleResolver loads them by id when asked.
+   */
+  @Column({ type: "text", select: false })
+  body?: string;
 
-  /** Rendered and sanitised when the body is written, never per read. */
-  @Column({ type: "text" })
-  @Field({ description: "The body rendered to sanitised HTML." })
-  bodyHtml: string;
+  @Column({ type: "text", select: false })
+  bodyHtml?: string;
 
   @Column({ type: "varchar", length: 16, default: ArticleStatus.DRAFT })
   @Field(() => ArticleStatus)

@@ -10,7 +10,7 @@ import { COMMENT_CURSOR } from "../comment/comment.service";
 import { Topic } from "../topic/topic.entity";
 import { Article } from "./article.entity";
 import { ArticleFilter, ArticleOrder } from "./article.inputs";
-import { ARTICLE_CURSOR, SEARCH_CURSOR } from "./article.service";
+import { ARTICLE_CURSOR, ArticleText, SEARCH_CURSOR } from "./article.service";
 import { ArticleConnection } from "./article.types";
 
 const MAX_RELATED = 20;
@@ -60,6 +60,23 @@ export class ArticleResolver {
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, SEARCH_CURSOR);
     return new ArticleConnection(ctx.tagged(await ctx.services.article.search(query, page), Tags.search));
+  }
+
+  @FieldResolver(() => String, { description: "Markdown source." })
+  async body(@Root() article: Article, @Ctx() ctx: Context): Promise<string> {
+    return article.body ?? (await this.text(article, ctx)).body;
+  }
+
+  @FieldResolver(() => String, { description: "The body rendered to sanitised HTML." })
+  async bodyHtml(@Root() article: Article, @Ctx() ctx: Context): Promise<string> {
+    return article.bodyHtml ?? (await this.text(article, ctx)).bodyHtml;
+  }
+
+  private async text(article: Article, ctx: Context): Promise<ArticleText> {
+    const text = await ctx.loaders.article.text.load(article.dbId);
+    // The article was read a moment ago; it can only be missing if deleted since.
+    if (!text) throw new Error(`Article ${article.dbId} disappeared while its body was read`);
+    return text;
   }
 
   @FieldResolver(() => [Author], { description: "The byline, in order." })

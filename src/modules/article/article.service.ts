@@ -1,13 +1,14 @@
 import { Database } from "../../db/database";
 import { Params, RowMapper, groupBy } from "../../db/sql";
 import { BadInputError, unauthenticated } from "../../shared/errors";
-import { Page, PageRequest, toPage } from "../../shared/pagination";
+import { Keyset, Page, PageRequest, toPage } from "../../shared/pagination";
 import { hasNul } from "../../shared/validation";
 import { Viewer } from "../auth/viewer";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
 import { Article, ArticleStatus } from "./article.entity";
 import { visibleArticleSql } from "./article.visibility";
+import { RELATED_WINDOW, SEARCH_WINDOW } from "./article.windows";
 
 export interface ArticleFilterValues {
   topicSlugs?: string[] | null;
@@ -20,6 +21,16 @@ export interface ArticleFilterValues {
 export const ARTICLE_CURSOR = "a";
 export const SEARCH_CURSOR = "s";
 const MAX_SEARCH_LENGTH = 200;
+
+export interface ArticleText {
+  body: string;
+  bodyHtml: string;
+}
+
+interface SearchBound {
+  key: [string, number];
+  inclusive: boolean;
+}
 
 const keyOf = (a: Article) => [a.sortAt.toISOString(), a.dbId];
 
@@ -120,34 +131,61 @@ export class ArticleService {
     });
   }
 
-  /** Full-text search over published articles, best match first (ties: newest id first). */
+  /**
+   * Full-text search over published articles, best match first within windows
+   * of recency: the newest SEARCH_WINDOW matches are ranked (ts_rank_cd: title
+   * over standfirst over body) and listed best first, then the next
+   * SEARCH_WINDOW older matches, and so on. Ranking a window costs the same
+   * whether a word matches 50 articles or 50,000, where ranking every match
+   * before the LIMIT grew with the archive; paging reaches every match.
+   * A cursor holds the window's newest key, then the rank and id within it.
+   */
   async search(text: string, page: PageRequest): Promise<Page<Article>> {
     const trimmed = text.trim();
     if (!trimmed) throw new BadInputError({ query: "must not be empty" });
     if (trimmed.length > MAX_SEARCH_LENGTH) {
       throw new BadInputError({ query: `must be at most ${MAX_SEARCH_LENGTH} characters` });
     }
-    const q = new Params();
-    const tsq = `websearch_to_tsquery('english', ${q.p(trimmed)})`;
-    const conditions = [`a.status = 'PUBLISHED'`, `a.search @@ ${tsq}`];
+    let bound: SearchBound | null = null;
+    let after: [number, number] | null = null;
     if (page.after) {
-      const [rank, id] = page.after;
-      if (typeof rank !== "number" || typeof id !== "number" || page.after.length !== 2) {
+      const [sortAt, windowId, rank, id] = page.after;
+      if (
+        page.after.length !== 4 ||
+        typeof sortAt !== "string" ||
+        isNaN(Date.parse(sortAt)) ||
+        typeof windowId !== "number" ||
+        typeof rank !== "number" ||
+        typeof id !== "number"
+      ) {
         throw new BadInputError({ after: "malformed or foreign cursor" });
       }
-      conditions.push(`(ts_rank_cd(a.search, ${tsq}), a.id) < (${q.p(rank)}::real, ${q.p(id)}::int)`);
+      bound = { key: [sortAt, windowId], inclusive: true };
+      after = [rank, id];
     }
-    const rows = await this.db.query(
-      `SELECT ${this.cols}, ts_rank_cd(a.search, ${tsq}) AS rank FROM articles a ` +
-        `WHERE ${conditions.join(" AND ")} ORDER BY rank DESC, a.id DESC LIMIT ${q.p(page.first + 1)}`,
-      q.values,
-    );
-    const ranks = new Map(rows.map((r) => [r.id as number, r.rank as number]));
+    const found: Article[] = [];
+    const keys = new Map<number, Keyset>();
+    for (;;) {
+      const want = page.first + 1 - found.length;
+      const rows = await this.searchWindow(trimmed, bound, after, want);
+      const meta = rows[0]!; // one row even when the window is empty
+      if (meta._n === 0) break;
+      for (const row of rows) {
+        if (row.id == null) continue;
+        const article = this.rows.hydrate(Article, row);
+        found.push(article);
+        const start = (meta._start_at as Date).toISOString();
+        keys.set(article.dbId, [start, meta._start_id as number, row._rank as number, article.dbId]);
+      }
+      if (found.length > page.first || (meta._n as number) < SEARCH_WINDOW) break;
+      bound = { key: [(meta._end_at as Date).toISOString(), meta._end_id as number], inclusive: false };
+      after = null;
+    }
     return toPage(
-      this.rows.hydrateAll(Article, rows),
+      found,
       page,
       SEARCH_CURSOR,
-      (a) => [ranks.get(a.dbId)!, a.dbId],
+      (a) => keys.get(a.dbId)!,
       async () => {
         const [{ n }] = await this.db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM articles a WHERE a.status = 'PUBLISHED' ` +
@@ -156,6 +194,39 @@ export class ArticleService {
         );
         return n;
       },
+    );
+  }
+
+  /**
+   * One window of search matches: the SEARCH_WINDOW newest at or below `bound`,
+   * ranked, those after `after` (rank, id) best first, up to `limit`. The first
+   * row also carries the window's size and its newest and oldest keys.
+   */
+  private searchWindow(
+    text: string,
+    bound: SearchBound | null,
+    after: [number, number] | null,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    const q = new Params();
+    const tsq = `websearch_to_tsquery('english', ${q.p(text)})`;
+    const seek = bound
+      ? `AND (a.sort_at, a.id) ${bound.inclusive ? "<=" : "<"} (${q.p(bound.key[0])}::timestamptz, ${q.p(bound.key[1])}::int)`
+      : "";
+    const skip = after ? `WHERE (w.rank, w.id) < (${q.p(after[0])}::real, ${q.p(after[1])}::int)` : "";
+    return this.db.query(
+      `WITH w AS MATERIALIZED (SELECT a.id, a.sort_at, ts_rank_cd(a.search, ${tsq}) AS rank FROM articles a ` +
+        `WHERE a.status = 'PUBLISHED' AND a.search @@ ${tsq} ${seek} ` +
+        `ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WINDOW}), ` +
+        `m AS (SELECT count(*)::int AS _n, ` +
+        `(array_agg(w.sort_at ORDER BY w.sort_at DESC, w.id DESC))[1] AS _start_at, ` +
+        `(array_agg(w.id ORDER BY w.sort_at DESC, w.id DESC))[1] AS _start_id, ` +
+        `(array_agg(w.sort_at ORDER BY w.sort_at, w.id))[1] AS _end_at, ` +
+        `(array_agg(w.id ORDER BY w.sort_at, w.id))[1] AS _end_id FROM w) ` +
+        `SELECT m.*, p.* FROM m LEFT JOIN LATERAL (SELECT ${this.cols}, w.rank AS _rank FROM w ` +
+        `JOIN articles a ON a.id = w.id ${skip} ORDER BY w.rank DESC, w.id DESC LIMIT ${q.p(limit)}) p ON true ` +
+        `ORDER BY p._rank DESC, p.id DESC`,
+      q.values,
     );
   }
 
@@ -201,6 +272,16 @@ export class ArticleService {
     return keys.map((k) => byKey.get(k) ?? 0);
   }
 
+  /** The body (Markdown) and its HTML of many articles; visibility is the caller's (parent's) concern. */
+  async texts(articleIds: readonly number[]): Promise<(ArticleText | null)[]> {
+    const rows = await this.db.query<ArticleText & { id: number }>(
+      `SELECT id, body, body_html AS "bodyHtml" FROM articles WHERE id = ANY($1::int[])`,
+      [articleIds],
+    );
+    const byId = new Map(rows.map((r) => [r.id, { body: r.body, bodyHtml: r.bodyHtml }]));
+    return articleIds.map((id) => byId.get(id) ?? null);
+  }
+
   /** The bylines of many articles, in byline order. */
   async bylines(articleIds: readonly number[]): Promise<Author[][]> {
     const rows = await this.db.query(
@@ -222,19 +303,27 @@ export class ArticleService {
   }
 
   /**
-   * Related articles of many articles in one statement: published articles that
-   * share the most topics, then the newest; never the article itself.
+   * Related articles of many articles in one statement. The candidates are the
+   * RELATED_WINDOW newest published articles of each of the article's topics
+   * (a backward index-only range scan per topic, however large the topic); they
+   * rank by how many of those topic windows they are in, then newest first, and
+   * never include the article itself. The window bounds the cost on skewed
+   * topics (a topic of 30,000 articles costs what a topic of 50 costs) and keeps
+   * the block current, as a news site wants.
    */
   async related(articleIds: readonly number[], first: number): Promise<Article[][]> {
     const rows = await this.db.query(
       `SELECT k.src AS _key, ${this.cols} FROM unnest($1::int[]) AS k(src) CROSS JOIN LATERAL (` +
-        `SELECT o.article_id, count(*) AS shared, max(o.published_at) AS published_at ` +
-        `FROM article_topics s JOIN article_topics o ON o.topic_id = s.topic_id ` +
-        `WHERE s.article_id = k.src AND o.article_id <> k.src AND o.published_at IS NOT NULL ` +
-        `GROUP BY o.article_id ORDER BY shared DESC, published_at DESC, o.article_id DESC LIMIT $2) r ` +
+        `SELECT c.article_id, count(*) AS shared, max(c.published_at) AS published_at ` +
+        `FROM article_topics s CROSS JOIN LATERAL (` +
+        `SELECT o.article_id, o.published_at FROM article_topics o ` +
+        `WHERE o.topic_id = s.topic_id AND o.published_at IS NOT NULL AND o.article_id <> k.src ` +
+        `ORDER BY o.published_at DESC, o.article_id DESC LIMIT $3) c ` +
+        `WHERE s.article_id = k.src ` +
+        `GROUP BY c.article_id ORDER BY shared DESC, published_at DESC, c.article_id DESC LIMIT $2) r ` +
         `JOIN articles a ON a.id = r.article_id ` +
         `ORDER BY k.src, r.shared DESC, r.published_at DESC, r.article_id DESC`,
-      [articleIds, first],
+      [articleIds, first, RELATED_WINDOW],
     );
     return groupBy(articleIds, rows, (r) => r._key as number).map((g) => this.rows.hydrateAll(Article, g));
   }

@@ -1,0 +1,10 @@
+/**
+ * The bounded candidate sets that keep related articles and search fast on a
+ * large archive (see ArticleService.related and ArticleService.search).
+ */
+
+/** Related-article candidates per topic: its newest published articles. */
+export const RELATED_WINDOW = 50;
+
+/** Search ranks this many matches at a time, newest first. */
+export const SEARCH_WINDOW = 200;
