@@ -22,7 +22,7 @@ const MIN_ARTICLES = 1000;
 const SEED_COMMAND = "npm run cli -- seed --bench --articles 100000 --comments 1000000";
 const DEEP = 5000;
 const SEARCH_TERMS = ["election", "budget", "flood", "ferry", "housing"];
-const SCENARIOS = ["front", "article", "topic-first", "topic-deep", "search", "mixed"];
+const SCENARIOS = ["front", "article", "topic-first", "topic-deep", "search", "search-page", "mixed"];
 const VARIANTS = [
   { name: "dataloaders", env: { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "true" } },
   { name: "n+1", env: { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "false" } },
@@ -255,6 +255,16 @@ const SEARCH = `query BenchSearch($query: String!) {
   }
 }`;
 
+// The same ranked page without the exact number of matches, which for a common
+// word means visiting every matching row: the two figures side by side show
+// what each costs.
+const SEARCH_PAGE = `query BenchSearchPage($query: String!) {
+  search(query: $query, first: 20) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id slug title standfirst publishedAt authors { name } }
+  }
+}`;
+
 const body = (query, variables) => JSON.stringify({ query, variables });
 
 /** What each scenario sends: a weighted pool of request bodies (and, for mixed, comments). */
@@ -264,6 +274,7 @@ function scenarios(f, toGlobalId) {
   const topicFirst = [body(TOPIC_PAGE, { slug: f.topic.slug, first: 20 })];
   const topicDeep = [body(TOPIC_PAGE, { slug: f.topic.slug, first: 20, after: f.cursor })];
   const search = SEARCH_TERMS.map((query) => body(SEARCH, { query }));
+  const searchPage = SEARCH_TERMS.map((query) => body(SEARCH_PAGE, { query }));
   const bodies = (weight, list) => ({ weight, kind: "body", bodies: list });
   return {
     front: {
@@ -283,6 +294,10 @@ function scenarios(f, toGlobalId) {
       pool: [bodies(1, topicDeep)],
     },
     search: { label: `search: ${SEARCH_TERMS.join(", ")} (first: 20, totalCount)`, pool: [bodies(1, search)] },
+    "search-page": {
+      label: `search: the same terms (first: 20), without totalCount`,
+      pool: [bodies(1, searchPage)],
+    },
     mixed: {
       label: "95% reads (all of the above), 5% addComment",
       pool: [

@@ -176,8 +176,11 @@ export async function seedBench(db: Database, options: BenchOptions): Promise<Be
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     }
-    progress.note("analyze ...");
-    await client.query("ANALYZE authors, topics, articles, article_authors, article_topics, comments");
+    // VACUUM, not only ANALYZE: it sets the visibility map, without which every
+    // index-only scan (counts of a topic's articles, the related-article windows)
+    // visits the heap, and autovacuum may be off or hours away.
+    progress.note("vacuum analyze ...");
+    await client.query("VACUUM (ANALYZE) authors, topics, articles, article_authors, article_topics, comments");
   } finally {
     await runner.release();
   }
