@@ -2,6 +2,7 @@ import { CreateContentSchema1795998985000 } from "./1795998985000-create-content
 import { AddTokensAndFeedEvents1795999162000 } from "./1795999162000-add-tokens-and-feed-events";
 import { AddCommentEmailIndex1795999468000 } from "./1795999468000-add-comment-email-index";
 import { IndexCommentParents1796004608000 } from "./1796004608000-index-comment-parents";
+import { MaintainPublishedCounts1796100000000 } from "./1796100000000-maintain-published-counts";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AddTokensAndFeedEvents1795999162000,
   AddCommentEmailIndex1795999468000,
   IndexCommentParents1796004608000,
+  MaintainPublishedCounts1796100000000,
 ];

@@ -263,12 +263,11 @@ export class ArticleService {
     );
   }
 
-  /** How many published articles each topic (or author) has. */
+  /** How many published articles each topic (or author) has: the counter its join table's triggers keep. */
   async publishedCounts(link: "topic" | "author", keys: readonly number[]): Promise<number[]> {
-    const table = link === "topic" ? "article_topics" : "article_authors";
+    const table = link === "topic" ? "topics" : "authors";
     const rows = await this.db.query<{ key: number; n: number }>(
-      `SELECT ${link}_id AS key, count(*)::int AS n FROM ${table} ` +
-        `WHERE ${link}_id = ANY($1::int[]) AND published_at IS NOT NULL GROUP BY ${link}_id`,
+      `SELECT id AS key, published_article_count AS n FROM ${table} WHERE id = ANY($1::int[])`,
       [keys],
     );
     const byKey = new Map(rows.map((r) => [r.key, r.n]));

@@ -34,4 +34,8 @@ export class Author implements Node {
 
   @CreateDateColumn({ type: "timestamptz", precision: 3 })
   createdAt: Date;
+
+  /** Kept by triggers on the join table (see the migration MaintainPublishedCounts); read by ArticleService.publishedCounts. */
+  @Column({ type: "int", name: "published_article_count", default: 0, select: false, insert: false, update: false })
+  publishedArticleCount?: number;
 }

@@ -26,4 +26,8 @@ export class Topic implements Node {
   @Column({ type: "text", nullable: true })
   @Field(() => String, { nullable: true })
   description: string | null;
+
+  /** Kept by triggers on the join table (see the migration MaintainPublishedCounts); read by ArticleService.publishedCounts. */
+  @Column({ type: "int", name: "published_article_count", default: 0, select: false, insert: false, update: false })
+  publishedArticleCount?: number;
 }
