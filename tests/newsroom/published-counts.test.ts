@@ -106,9 +106,9 @@ test("publish, re-tag, re-byline, unpublish, archive, schedule and delete keep e
 });
 
 test("concurrent re-tagging with crossing topics neither deadlocks nor miscounts", async () => {
-  const topics = [];
+  const topics: string[] = [];
   for (let i = 0; i < 4; i++) topics.push((await createTopic(server.db)).slug);
-  const ids = [];
+  const ids: number[] = [];
   for (let i = 0; i < 6; i++) ids.push((await createArticle(server.db, { topics: [topics[i % 4]!] })).dbId);
   const orders = [topics, [...topics].reverse(), [topics[2]!, topics[0]!, topics[3]!, topics[1]!]];
   await Promise.all(
