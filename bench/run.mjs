@@ -7,16 +7,14 @@
 //   dataloaders  DataLoaders on, response cache off (the baseline)
 //   n+1          DataLoaders off (BENCH_DATALOADERS=false), cache off
 //   cached       DataLoaders on, response cache on (RESPONSE_CACHE=true, in memory)
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+import { FRONT_PAGE, ROOT, dist, fmt, load, ms, startNewsgraph } from "./lib.mjs";
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
 const MIN_ARTICLES = 1000;
 const SEED_COMMAND = "npm run cli -- seed --bench --articles 100000 --comments 1000000";
@@ -199,19 +197,6 @@ async function cleanUp(databaseUrl) {
 
 // ---------------------------------------------------------------- the scenarios
 
-const FRONT_PAGE = `query BenchFrontPage($first: Int) {
-  articles(first: $first) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id slug title standfirst publishedAt readingTimeMinutes
-      authors { slug name }
-      topics { slug name }
-      relatedArticles(first: 5) { slug title authors { name } }
-      commentCount
-    }
-  }
-}`;
-
 const ARTICLE_PAGE = `query BenchArticlePage($slug: String!) {
   article(slug: $slug) {
     id slug title standfirst body publishedAt updatedAt wordCount commentsOpen
@@ -363,29 +348,6 @@ function firstDifference(a, b, path = "data") {
 }
 
 /** One autocannon run in a child process; resolves with its JSON result. */
-function load(spec) {
-  const dir = mkdtempSync(join(tmpdir(), "newsgraph-bench-"));
-  const file = join(dir, "spec.json");
-  writeFileSync(file, JSON.stringify(spec));
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bench", "load.mjs"), file], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      rmSync(dir, { recursive: true, force: true });
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
-      try {
-        resolvePromise(JSON.parse(out.trim().split("\n").pop()));
-      } catch {
-        reject(new Error(`load generator printed no result: ${out.slice(0, 300)}`));
-      }
-    });
-  });
-}
-
 async function requestsServed(server) {
   const metric = await server.metrics.requests.get();
   return metric.values.reduce((sum, v) => sum + v.value, 0);
@@ -445,12 +407,6 @@ async function measure(server, scenario, opts) {
 }
 
 // ---------------------------------------------------------------- printing
-
-const fmt = (n, digits = 0) =>
-  n === null || n === undefined
-    ? "-"
-    : n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const ms = (n) => (n === null || n === undefined ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
 function table(rows) {
   const head = ["scenario", "variant", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL/req", "RSS MB"];
@@ -559,11 +515,6 @@ async function main() {
     console.error("bench: building (npm run -s build) ...");
     execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   }
-  const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
-  await import("reflect-metadata");
-  const { createServer } = await dist("src/server.js");
-  const { loadConfig } = await dist("src/config.js");
-  const { createLogger } = await dist("src/logger.js");
   const { toGlobalId } = await dist("src/shared/node-id.js");
 
   const all = scenarios(f, toGlobalId);
@@ -589,22 +540,7 @@ async function main() {
   const reference = new Map();
   await cleanUp(databaseUrl);
   for (const variant of opts.variants) {
-    const env = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      ...variant.env,
-      // Errors are counted and the first one shown by the bench itself.
-      LOG_LEVEL: process.env.LOG_LEVEL || "fatal",
-      SEED_DEMO: "false",
-      REDIS_URL: "",
-      COMMENT_RATE_LIMIT: "1000000000",
-      // No background statements: the scheduler and the feed poller would add to SQL/req.
-      SCHEDULER_INTERVAL_MS: "0",
-      FEED_POLL_MS: "0",
-    };
-    const config = loadConfig(env, { port: 0, host: "127.0.0.1" });
-    const server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-bench") });
-    await server.start();
+    const server = await startNewsgraph(databaseUrl, variant.env);
     try {
       for (const name of opts.scenarios) {
         const scenario = all[name];
@@ -630,7 +566,7 @@ async function main() {
   const summary = ratios(rows);
   console.log(`\n${table(rows)}\n\n${printRatios(summary)}`);
   if (problems.length) console.log(`\nsample checks found problems:\n  ${problems.join("\n  ")}`);
-  console.log("\nPostGraphile peer comparison: not run (bench:peer is not part of this harness).");
+  console.log("\nPostGraphile peer comparison: npm run bench:peer (front page, same database).");
 
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });

@@ -1,0 +1,287 @@
+// The front page against a peer: `npm run bench:peer -- [options]`.
+//
+// Runs newsgraph (DataLoaders, no response cache) and PostGraphile 4 on the
+// same seeded database, one after the other, with the same load generator and
+// the same front page: 20 newest published articles with their bylines,
+// topics, 5 related articles (with their bylines) and the approved-comment
+// count. PostGraphile is fetched on demand into bench/.peer (git-ignored; it is
+// not a dependency of newsgraph) and gets what it needs to answer that page as
+// two computed columns, created for the run and dropped after it:
+// articles_related (the same SQL as ArticleService.related) and
+// articles_comment_count. Before measuring, both answers are compared: the same
+// articles, bylines, topics, related articles and counts, in the same order.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { FRONT_PAGE, ROOT, fmt, load, ms, startNewsgraph } from "./lib.mjs";
+
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
+const PEER_VERSION = "4.14.1";
+const PEER_DIR = join(ROOT, "bench", ".peer");
+
+const USAGE = `usage: npm run bench:peer -- [options]
+
+  --duration S      seconds per measured run (default 10)
+  --warmup S        seconds of warm-up before each measured run (default 2)
+  --connections N   concurrent connections (default 10)
+  --no-build        use dist/ as it is (default: npm run -s build first)
+  --help
+
+env: DATABASE_URL (default ${DEFAULT_DATABASE_URL}), seeded as for npm run bench.
+PostGraphile ${PEER_VERSION} is installed into bench/.peer on first use (npm registry).`;
+
+// The same page in PostGraphile's schema: its default inflection of the same tables.
+const PEER_FRONT_PAGE = `query PeerFrontPage {
+  allArticles(first: 20, condition: { status: "PUBLISHED" }, orderBy: [SORT_AT_DESC, ID_DESC]) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id slug title standfirst publishedAt wordCount
+      articleAuthorsByArticleId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { slug name } } }
+      articleTopicsByArticleId { nodes { topicByTopicId { slug name } } }
+      related(howMany: 5) {
+        nodes { slug title articleAuthorsByArticleId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { name } } } }
+      }
+      commentCount
+    }
+  }
+}`;
+
+// ArticleService.related and ArticleService.commentCounts, as computed columns.
+const COMPUTED_COLUMNS = `
+CREATE OR REPLACE FUNCTION public.articles_related(a public.articles, how_many int)
+RETURNS SETOF public.articles LANGUAGE sql STABLE AS $$
+  SELECT x.* FROM (
+    SELECT c.article_id, count(*) AS shared, max(c.published_at) AS published_at
+    FROM article_topics s CROSS JOIN LATERAL (
+      SELECT o.article_id, o.published_at FROM article_topics o
+      WHERE o.topic_id = s.topic_id AND o.published_at IS NOT NULL AND o.article_id <> a.id
+      ORDER BY o.published_at DESC, o.article_id DESC LIMIT 50) c
+    WHERE s.article_id = a.id
+    GROUP BY c.article_id ORDER BY shared DESC, published_at DESC, c.article_id DESC LIMIT how_many) r
+  JOIN public.articles x ON x.id = r.article_id
+  ORDER BY r.shared DESC, r.published_at DESC, r.article_id DESC
+$$;
+CREATE OR REPLACE FUNCTION public.articles_comment_count(a public.articles)
+RETURNS int LANGUAGE sql STABLE AS $$
+  SELECT count(*)::int FROM public.comments WHERE article_id = a.id AND status = 'APPROVED'
+$$;`;
+const DROP_COMPUTED_COLUMNS = `
+DROP FUNCTION IF EXISTS public.articles_related(public.articles, int);
+DROP FUNCTION IF EXISTS public.articles_comment_count(public.articles);`;
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        connections: { type: "string" },
+        "no-build": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    fail(`${error.message}\n\n${USAGE}`, 64);
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (name, raw, fallback, min) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number >= ${min}, got "${raw}"`, 64);
+    return value;
+  };
+  return {
+    duration: number("duration", parsed.duration, 10, 1),
+    warmup: number("warmup", parsed.warmup, 2, 0),
+    connections: Math.round(number("connections", parsed.connections, 10, 1)),
+    build: !parsed["no-build"],
+  };
+}
+
+function fail(message, code = 1) {
+  console.error(`bench:peer: ${message}`);
+  process.exit(code);
+}
+
+/** PostGraphile's CLI, installed into bench/.peer at PEER_VERSION if it is not there yet. */
+function peerCli() {
+  const manifest = join(PEER_DIR, "node_modules", "postgraphile", "package.json");
+  const installed = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")).version : null;
+  if (installed !== PEER_VERSION) {
+    console.error(`bench:peer: installing postgraphile@${PEER_VERSION} into bench/.peer ...`);
+    mkdirSync(PEER_DIR, { recursive: true });
+    writeFileSync(join(PEER_DIR, "package.json"), '{ "private": true }\n');
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", `postgraphile@${PEER_VERSION}`], {
+      cwd: PEER_DIR,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  return join(PEER_DIR, "node_modules", "postgraphile", "cli.js");
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function post(url, query, variables = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (res.status !== 200 || body.errors) throw new Error(`${url}: ${res.status} ${JSON.stringify(body).slice(0, 400)}`);
+  return body.data;
+}
+
+/** Starts PostGraphile (same pool size as newsgraph's default, no query log, no mutations) and waits for it. */
+async function startPeer(databaseUrl) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      peerCli(),
+      ...["--connection", databaseUrl, "--schema", "public", "--host", "127.0.0.1", "--port", String(port)],
+      ...["--max-pool-size", "10", "--disable-query-log", "--disable-default-mutations"],
+    ],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } },
+  );
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const exited = new Promise((r) => child.once("exit", (code) => r(code)));
+  for (let i = 0; i < 300; i++) {
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 100))]);
+    if (code !== undefined) fail(`PostGraphile exited with ${code} before it answered`);
+    try {
+      await post(url, "{ __typename }");
+      return { url, stop: () => (child.kill("SIGTERM"), exited) };
+    } catch {
+      // not listening yet
+    }
+  }
+  child.kill("SIGKILL");
+  fail("PostGraphile did not answer within 30 s");
+}
+
+/** Both front pages reduced to the same shape, for comparing the answers. */
+const fromNewsgraph = (d) =>
+  d.articles.nodes.map((a) => ({
+    slug: a.slug,
+    authors: a.authors.map((x) => x.slug),
+    topics: a.topics.map((t) => t.slug).sort(),
+    related: a.relatedArticles.map((r) => [r.slug, r.authors.map((x) => x.name)]),
+    comments: a.commentCount,
+  }));
+const fromPeer = (d) =>
+  d.allArticles.nodes.map((a) => ({
+    slug: a.slug,
+    authors: a.articleAuthorsByArticleId.nodes.map((x) => x.authorByAuthorId.slug),
+    topics: a.articleTopicsByArticleId.nodes.map((t) => t.topicByTopicId.slug).sort(),
+    related: a.related.nodes.map((r) => [
+      r.slug,
+      r.articleAuthorsByArticleId.nodes.map((x) => x.authorByAuthorId.name),
+    ]),
+    comments: a.commentCount,
+  }));
+
+async function measure(url, body, opts) {
+  const spec = { url, connections: opts.connections, pool: [{ weight: 1, kind: "body", bodies: [body] }] };
+  if (opts.warmup > 0) await load({ ...spec, durationSeconds: opts.warmup });
+  const r = await load({ ...spec, durationSeconds: opts.duration });
+  const errors = r.non2xx + r.socketErrors + r.timeouts + r.graphqlErrors + r.emptyData;
+  return {
+    rps: r.rps,
+    p50: r.latencyMs.p50,
+    p95: r.latencyMs.p95,
+    p99: r.latencyMs.p99,
+    errors,
+    first: r.firstProblem,
+  };
+}
+
+async function main() {
+  const opts = options();
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (opts.build) {
+    console.error("bench:peer: building (npm run -s build) ...");
+    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  }
+  peerCli();
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect().catch((error) => fail(`cannot connect to the bench database: ${error.message}`));
+  const [{ n }] = (await admin.query("SELECT count(*)::int AS n FROM articles WHERE status = 'PUBLISHED'")).rows;
+  if (n < 1000) fail(`the bench database has ${n} published articles; seed it first (see bench/README.md)`);
+
+  console.log(
+    `bench:peer: front page, newsgraph vs PostGraphile ${PEER_VERSION}, ${fmt(n)} published articles; ` +
+      `${opts.duration} s per run after ${opts.warmup} s warm-up, ${opts.connections} connections; ` +
+      `machine: ${cpus().length} CPU(s), load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+  );
+  const rows = [];
+  await admin.query(COMPUTED_COLUMNS);
+  try {
+    const newsgraph = await startNewsgraph(databaseUrl, { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "true" });
+    const ours = JSON.stringify({ query: FRONT_PAGE, variables: { first: 20 } });
+    let expected;
+    try {
+      expected = fromNewsgraph(await post(newsgraph.url, FRONT_PAGE, { first: 20 }));
+      rows.push({ server: "newsgraph (DataLoaders)", ...(await measure(newsgraph.url, ours, opts)) });
+    } finally {
+      await newsgraph.stop();
+    }
+    const peer = await startPeer(databaseUrl);
+    try {
+      const got = fromPeer(await post(peer.url, PEER_FRONT_PAGE));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        fail(
+          `the two front pages differ:\n  newsgraph: ${JSON.stringify(expected[0])}\n  peer:      ${JSON.stringify(got[0])}`,
+        );
+      }
+      const body = JSON.stringify({ query: PEER_FRONT_PAGE });
+      rows.push({ server: `PostGraphile ${PEER_VERSION}`, ...(await measure(peer.url, body, opts)) });
+    } finally {
+      await peer.stop();
+    }
+  } finally {
+    await admin.query(DROP_COMPUTED_COLUMNS);
+    await admin.end();
+  }
+
+  console.log("the two answers agree (articles, bylines, topics, related articles and their bylines, counts)\n");
+  const width = Math.max(...rows.map((r) => r.server.length));
+  console.log(`${"server".padEnd(width)}  req/s  p50 ms  p95 ms  p99 ms  errors`);
+  for (const r of rows) {
+    console.log(
+      `${r.server.padEnd(width)}  ${fmt(r.rps).padStart(5)}  ${ms(r.p50).padStart(6)}  ${ms(r.p95).padStart(6)}  ` +
+        `${ms(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}`,
+    );
+    if (r.errors) console.log(`  first error: ${r.first}`);
+  }
+  const [ours, theirs] = rows;
+  console.log(
+    `\nnewsgraph vs PostGraphile, front page throughput: ${(ours.rps / theirs.rps).toFixed(1)}x ` +
+      `(aim: newsgraph ahead, > 1x)`,
+  );
+  if (rows.some((r) => r.errors)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error("bench:peer failed:", error);
+  process.exit(1);
+});
