@@ -206,6 +206,23 @@ test("article_topics and article_authors carry published_at exactly while the ar
   }
 });
 
+test("topic and author published counters equal the join tables' counts after the bulk load", async () => {
+  for (const [owners, links, key] of [
+    ["topics", "article_topics", "topic_id"],
+    ["authors", "article_authors", "author_id"],
+  ]) {
+    const row = await one<{ wrong: number; counted: number }>(
+      `SELECT count(*) FILTER (WHERE o.published_article_count <> coalesce(c.n, 0))::int AS wrong,
+              coalesce(sum(o.published_article_count), 0)::int AS counted
+         FROM ${owners} o LEFT JOIN (
+           SELECT ${key} AS id, count(*)::int AS n FROM ${links} WHERE published_at IS NOT NULL GROUP BY ${key}) c
+         ON c.id = o.id`,
+    );
+    expect(row.wrong).toBe(0);
+    expect(row.counted).toBeGreaterThan(0);
+  }
+});
+
 test("statuses and times: mostly PUBLISHED over ~3 years, some DRAFT or SCHEDULED", async () => {
   const rows = await db.query<{ status: string; n: number; nulls: number; min: Date; max: Date }>(
     `SELECT status, count(*)::int AS n, count(*) FILTER (WHERE published_at IS NULL)::int AS nulls,
