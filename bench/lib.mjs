@@ -1,6 +1,7 @@
 // What bench/run.mjs and bench/peer.mjs share: the load generator in a child
 // process, the newsgraph server started in this process, number formats.
 import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -77,9 +78,71 @@ export function load(spec) {
   });
 }
 
+/** Throughput, latency percentiles and every kind of error of one load result. */
+export function summary(result) {
+  return {
+    rps: result.rps,
+    p50: result.latencyMs.p50,
+    p95: result.latencyMs.p95,
+    p99: result.latencyMs.p99,
+    errors: result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors + result.emptyData,
+  };
+}
+
 export const fmt = (n, digits = 0) =>
   n === null || n === undefined
     ? "-"
     : n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 export const ms = (n) =>
   n === null || n === undefined ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+
+/** Exits with `message` (prefixed with the command's name) and `code`. */
+export function failer(command) {
+  return (message, code = 1) => {
+    console.error(`${command}: ${message}`);
+    process.exit(code);
+  };
+}
+
+/**
+ * Parses the command line: the run options every bench takes (--duration,
+ * --warmup, --connections, --no-build, --help) and `extra` ones. `--help`
+ * prints `usage` and exits 0; a bad option exits 64. `defaults` gives the
+ * duration and warm-up when the options do not.
+ */
+export function runOptions({ usage, fail, extra = {}, defaults = { duration: 10, warmup: 2 } }) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        connections: { type: "string" },
+        "no-build": { type: "boolean" },
+        help: { type: "boolean" },
+        ...extra,
+      },
+    }).values;
+  } catch (error) {
+    fail(`${error.message}\n\n${usage}`, 64);
+  }
+  if (parsed.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const number = (name, fallback, min) => {
+    const raw = parsed[name];
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number >= ${min}, got "${raw}"`, 64);
+    return value;
+  };
+  const resolvedDefaults = typeof defaults === "function" ? defaults(parsed) : defaults;
+  return {
+    parsed,
+    duration: number("duration", resolvedDefaults.duration, 1),
+    warmup: number("warmup", resolvedDefaults.warmup, 0),
+    connections: Math.round(number("connections", 10, 1)),
+    build: !parsed["no-build"],
+  };
+}

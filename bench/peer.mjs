@@ -15,9 +15,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import pg from "pg";
-import { FRONT_PAGE, ROOT, fmt, load, ms, startNewsgraph } from "./lib.mjs";
+import { FRONT_PAGE, ROOT, failer, fmt, load, ms, runOptions, startNewsgraph, summary } from "./lib.mjs";
 
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
 const PEER_VERSION = "4.14.1";
@@ -73,43 +72,7 @@ const DROP_COMPUTED_COLUMNS = `
 DROP FUNCTION IF EXISTS public.articles_related(public.articles, int);
 DROP FUNCTION IF EXISTS public.articles_comment_count(public.articles);`;
 
-function options() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        duration: { type: "string" },
-        warmup: { type: "string" },
-        connections: { type: "string" },
-        "no-build": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    fail(`${error.message}\n\n${USAGE}`, 64);
-  }
-  if (parsed.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const number = (name, raw, fallback, min) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number >= ${min}, got "${raw}"`, 64);
-    return value;
-  };
-  return {
-    duration: number("duration", parsed.duration, 10, 1),
-    warmup: number("warmup", parsed.warmup, 2, 0),
-    connections: Math.round(number("connections", parsed.connections, 10, 1)),
-    build: !parsed["no-build"],
-  };
-}
-
-function fail(message, code = 1) {
-  console.error(`bench:peer: ${message}`);
-  process.exit(code);
-}
+const fail = failer("bench:peer");
 
 /** PostGraphile's CLI, installed into bench/.peer at PEER_VERSION if it is not there yet. */
 function peerCli() {
@@ -202,19 +165,11 @@ async function measure(url, body, opts) {
   const spec = { url, connections: opts.connections, pool: [{ weight: 1, kind: "body", bodies: [body] }] };
   if (opts.warmup > 0) await load({ ...spec, durationSeconds: opts.warmup });
   const r = await load({ ...spec, durationSeconds: opts.duration });
-  const errors = r.non2xx + r.socketErrors + r.timeouts + r.graphqlErrors + r.emptyData;
-  return {
-    rps: r.rps,
-    p50: r.latencyMs.p50,
-    p95: r.latencyMs.p95,
-    p99: r.latencyMs.p99,
-    errors,
-    first: r.firstProblem,
-  };
+  return { ...summary(r), first: r.firstProblem };
 }
 
 async function main() {
-  const opts = options();
+  const { parsed: _parsed, ...opts } = runOptions({ usage: USAGE, fail });
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   if (opts.build) {
     console.error("bench:peer: building (npm run -s build) ...");

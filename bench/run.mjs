@@ -12,9 +12,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import pg from "pg";
-import { FRONT_PAGE, ROOT, dist, fmt, load, ms, startNewsgraph } from "./lib.mjs";
+import { FRONT_PAGE, ROOT, dist, failer, fmt, load, ms, runOptions, startNewsgraph, summary } from "./lib.mjs";
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
 const MIN_ARTICLES = 1000;
 const SEED_COMMAND = "npm run cli -- seed --bench --articles 100000 --comments 1000000";
@@ -44,34 +43,16 @@ env: DATABASE_URL (default ${DEFAULT_DATABASE_URL}), seeded with
 // ---------------------------------------------------------------- options
 
 function options() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        duration: { type: "string" },
-        warmup: { type: "string" },
-        connections: { type: "string" },
-        scenario: { type: "string", multiple: true },
-        variant: { type: "string", multiple: true },
-        quick: { type: "boolean" },
-        "no-build": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    fail(`${error.message}\n\n${USAGE}`, 64);
-  }
-  if (parsed.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const number = (name, raw, fallback, min) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number >= ${min}, got "${raw}"`, 64);
-    return value;
-  };
-  const quick = Boolean(parsed.quick);
+  const { parsed, ...run } = runOptions({
+    usage: USAGE,
+    fail,
+    extra: {
+      scenario: { type: "string", multiple: true },
+      variant: { type: "string", multiple: true },
+      quick: { type: "boolean" },
+    },
+    defaults: (p) => (p.quick ? { duration: 2, warmup: 0.5 } : { duration: 10, warmup: 2 }),
+  });
   const scenarios = (parsed.scenario ?? SCENARIOS).flatMap((s) => s.split(","));
   for (const s of scenarios) if (!SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (${SCENARIOS.join(", ")})`, 64);
   const variants = (parsed.variant ?? VARIANTS.map((v) => v.name)).flatMap((s) => s.split(","));
@@ -80,20 +61,14 @@ function options() {
       fail(`unknown variant "${v}" (${VARIANTS.map((x) => x.name).join(", ")})`, 64);
   }
   return {
-    duration: number("duration", parsed.duration, quick ? 2 : 10, 1),
-    warmup: number("warmup", parsed.warmup, quick ? 0.5 : 2, 0),
-    connections: Math.round(number("connections", parsed.connections, 10, 1)),
+    ...run,
     scenarios,
     variants: VARIANTS.filter((v) => variants.includes(v.name)),
-    quick,
-    build: !parsed["no-build"],
+    quick: Boolean(parsed.quick),
   };
 }
 
-function fail(message, code = 1) {
-  console.error(`bench: ${message}`);
-  process.exit(code);
-}
+const fail = failer("bench");
 
 // ---------------------------------------------------------------- the database
 
@@ -383,13 +358,8 @@ async function measure(server, scenario, opts) {
   await settle(server);
   const served = (await requestsServed(server)) - servedBefore;
   const statements = server.db.sql.total - statementsBefore;
-  const errors = result.non2xx + result.socketErrors + result.timeouts + result.graphqlErrors + result.emptyData;
   return {
-    rps: result.rps,
-    p50: result.latencyMs.p50,
-    p95: result.latencyMs.p95,
-    p99: result.latencyMs.p99,
-    errors,
+    ...summary(result),
     errorDetail: {
       non2xx: result.non2xx,
       socket: result.socketErrors,
