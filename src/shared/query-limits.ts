@@ -30,6 +30,13 @@ export interface QueryLimits {
   maxComplexity: number;
   maxAliases: number;
   maxDirectives: number;
+  /**
+   * Selections (fields, fragment spreads, inline fragments) in one selection
+   * set. Checked on the raw text, before validation: graphql-js's
+   * overlapping-fields rule is quadratic in them (2,000 repeated fields take
+   * over half a second of CPU).
+   */
+  maxSelections: number;
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {
@@ -39,6 +46,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxComplexity: 50_000,
   maxAliases: 30,
   maxDirectives: 20,
+  maxSelections: 100,
 };
 
 /** Multiplier of a list field without an explicit `first` (bylines, topic lists: small by nature). */
@@ -53,14 +61,58 @@ export function tooComplex(limit: keyof QueryLimits | string, max: number, actua
   });
 }
 
-/** Checks the raw text before anything parses it: length, then tokens (counting stops past the limit). */
+/**
+ * Checks the raw text before anything parses or validates it: length, then
+ * tokens (counting stops past the limit), and the selections of each selection
+ * set. A `{` outside parentheses opens a selection set (inside them it is an
+ * input object); in it, each field name counts once (an alias and its field
+ * once together), and each `...` (spread or inline fragment) once; directive
+ * and type-condition names do not count.
+ */
 export function checkSource(query: string, limits: QueryLimits): void {
   if (query.length > limits.maxLength) throw tooComplex("length", limits.maxLength, query.length);
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
+  let parens = 0;
+  const sets: number[] = []; // selections so far in each open selection set; input-object braces are -1
+  let previous: { kind: TokenKind; value?: string } = { kind: TokenKind.SOF };
+  let beforePrevious: { kind: TokenKind; value?: string } = { kind: TokenKind.SOF };
+  const count = () => {
+    const top = sets.length - 1;
+    if (top < 0 || sets[top]! < 0) return;
+    if (++sets[top]! > limits.maxSelections) throw tooComplex("selections", limits.maxSelections, sets[top]!);
+  };
   try {
-    while (lexer.advance().kind !== TokenKind.EOF) {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
       if (++tokens > limits.maxTokens) throw tooComplex("tokens", limits.maxTokens, tokens);
+      switch (token.kind) {
+        case TokenKind.PAREN_L:
+          parens++;
+          break;
+        case TokenKind.PAREN_R:
+          parens--;
+          break;
+        case TokenKind.BRACE_L:
+          sets.push(parens > 0 ? -1 : 0);
+          break;
+        case TokenKind.BRACE_R:
+          sets.pop();
+          break;
+        case TokenKind.SPREAD:
+          if (parens === 0) count();
+          break;
+        case TokenKind.NAME: {
+          if (parens > 0) break;
+          const afterSpread = previous.kind === TokenKind.SPREAD;
+          const typeCondition = previous.value === "on" && beforePrevious.kind === TokenKind.SPREAD;
+          if (previous.kind !== TokenKind.COLON && previous.kind !== TokenKind.AT && !afterSpread && !typeCondition) {
+            count();
+          }
+          break;
+        }
+      }
+      beforePrevious = previous;
+      previous = { kind: token.kind, value: token.value };
     }
   } catch (error) {
     if (error instanceof AppError) throw error;

@@ -1,9 +1,9 @@
 /**
- * Query limits (length, tokens, depth, complexity, aliases, directives) on
+ * Query limits (length, tokens, depth, complexity, aliases, directives, selections) on
  * HTTP and graphql-ws alike, their defaults and configuration; the HTTP
  * transport rules (body size, batching, GET mutations, CSRF, introspection,
  * suggestions); and malformed or hostile input (10 MB bodies, 5,000 aliases,
- * 1,000-deep queries, invalid UTF-8, garbage JSON) that must get a 4xx while
+ * 1,000-deep queries, 1,900 repeated fields, invalid UTF-8, garbage JSON) that must get a 4xx while
  * other clients carry on and memory stays put.
  */
 import { readFileSync } from "node:fs";
@@ -26,13 +26,14 @@ import {
   postJson,
   rawDeepQuery,
   rawRequest,
+  selectionQuery,
   tokenQuery,
   wsErrors,
   wsOperation,
 } from "../support/hardening-helpers";
 import { startTestServer, TestServer } from "../support/server";
 
-type Limit = "length" | "tokens" | "depth" | "complexity" | "aliases" | "directives";
+type Limit = "length" | "tokens" | "depth" | "complexity" | "aliases" | "directives" | "selections";
 type Root = "query" | "subscription";
 
 const D = DEFAULT_LIMITS;
@@ -44,6 +45,7 @@ const AT: Record<Limit, { max: number; query: (n: number, root?: Root) => string
   complexity: { max: D.maxComplexity, query: complexQuery },
   aliases: { max: D.maxAliases, query: aliasQuery },
   directives: { max: D.maxDirectives, query: directiveQuery },
+  selections: { max: D.maxSelections, query: selectionQuery },
 };
 const LIMITS = Object.keys(AT) as Limit[];
 
@@ -77,6 +79,7 @@ describe("each limit, at and just over its default", () => {
       maxComplexity: 1e9,
       maxAliases: 1e9,
       maxDirectives: 1e9,
+      maxSelections: 1e9,
     };
     for (const root of ["query", "subscription"] as const) {
       for (const limit of LIMITS) {
@@ -243,6 +246,7 @@ describe("limits are configurable", () => {
     maxComplexity: 100,
     maxAliases: 2,
     maxDirectives: 1,
+    maxSelections: 5,
   };
   beforeAll(async () => {
     tight = await startTestServer({ queryLimits: limits });
@@ -256,6 +260,7 @@ describe("limits are configurable", () => {
     ["complexity", complexQuery(102)],
     ["aliases", aliasQuery(3)],
     ["directives", directiveQuery(2)],
+    ["selections", selectionQuery(6)],
   ];
 
   test.each(cases)(
@@ -289,6 +294,7 @@ describe("limits are configurable", () => {
       QUERY_MAX_COMPLEXITY: "100",
       QUERY_MAX_ALIASES: "2",
       QUERY_MAX_DIRECTIVES: "1",
+      QUERY_MAX_SELECTIONS: "5",
       MAX_BODY_BYTES: "4096",
     });
     expect(config.queryLimits).toEqual(limits);
@@ -475,6 +481,8 @@ describe("malformed and hostile input", () => {
     ["a 5,000-alias query", () => post(server, aliasQuery(5000)), 400, "QUERY_TOO_COMPLEX"],
     ["a 1,000-deep query", () => post(server, rawDeepQuery(1000)), 400, "QUERY_TOO_COMPLEX"],
     ["a 1,000-deep query of real fields", () => post(server, deepQuery(1000)), 400, "QUERY_TOO_COMPLEX"],
+    // Within the token limit, and over half a second of CPU to validate without the selections limit.
+    ["1,900 repeated identical fields", () => post(server, selectionQuery(1900)), 400, "QUERY_TOO_COMPLEX"],
     [
       "invalid UTF-8",
       () =>
@@ -574,8 +582,9 @@ describe("malformed and hostile input", () => {
     await normal();
   });
 
-  test("over WebSocket: a 5,000-alias or 1,000-deep subscription gets QUERY_TOO_COMPLEX, the socket's peers carry on", async () => {
-    for (const query of [aliasQuery(5000, "subscription"), deepQuery(1000, "subscription")]) {
+  test("over WebSocket: a 5,000-alias, 1,000-deep or 1,900-field subscription gets QUERY_TOO_COMPLEX, the socket's peers carry on", async () => {
+    const queries = [aliasQuery(5000, "subscription"), deepQuery(1000, "subscription")];
+    for (const query of [...queries, selectionQuery(1900, "subscription")]) {
       const [result] = await Promise.all([wsOperation(server.url, { query }), normal()]);
       expect(wsErrors(result).map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COMPLEX"]);
     }

@@ -263,6 +263,17 @@ export function directiveQuery(count: number, root: Root = "query"): string {
   return wrap(Array.from({ length: count }, () => "id @include(if: true)").join(" ") || "id", root);
 }
 
+/**
+ * Exactly `count` (3 or more) selections in one selection set: an aliased field,
+ * a field with a directive, an inline fragment (its own field is in a set of its
+ * own) and repeated ids. (Repeated identical fields are what the limit exists
+ * for: graphql-js validates them in quadratic time.)
+ */
+export function selectionQuery(count: number, root: Root = "query"): string {
+  const fixed = ["a0: id", "slug @include(if: true)", "... on Article { title }"];
+  return wrap([...fixed, ...Array.from({ length: Math.max(0, count - fixed.length) }, () => "id")].join(" "), root);
+}
+
 /** Lexical tokens of a query text, as the token limit counts them. */
 export function countTokens(query: string): number {
   const lexer = new Lexer(new Source(query));
