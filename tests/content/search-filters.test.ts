@@ -3,7 +3,7 @@
  * (ranking, visibility, paging, input validation). The filter tests run first,
  * on the demo content alone; the search tests then add their own articles.
  */
-import { SEARCH_WINDOW } from "../../src/modules/article/article.windows";
+import { SEARCH_WALK, SEARCH_WINDOW } from "../../src/modules/article/article.windows";
 import { demoArticles } from "../../src/seed/demo-content";
 import { createArticle, hoursAgo } from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
@@ -194,6 +194,31 @@ describe("search", () => {
     // Page boundaries inside and across windows do not change the order.
     expect(await walkWith(37)).toEqual(order);
     expect(await walkWith(20)).toEqual(order);
+  });
+
+  test(`a phrase the newest ${SEARCH_WALK} articles do not hold is found in older ones (the index path)`, async () => {
+    const db = server.db;
+    // Newer than the phrase matches: both words, never side by side.
+    await db.query(
+      `INSERT INTO articles (slug, title, body, body_html, status, published_at, word_count)
+       SELECT 'walk-filler-' || $1::text || '-' || g, 'Walk filler ' || g, 'The quill, and then the ink ' || g || '.',
+              '<p>filler</p>', 'PUBLISHED', now() - make_interval(hours => 100 + g), 6
+         FROM generate_series(1, $2::int) g`,
+      [String(process.pid), SEARCH_WALK + 100],
+    );
+    const phrase: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      phrase.push(
+        (await createArticle(db, { body: `A quill ink drawing, number ${i}.`, publishedAt: hoursAgo(9000 + i) })).slug,
+      );
+    }
+    const res = await search('"quill ink"');
+    expect(new Set(res.edges.map((e) => e.node.slug))).toEqual(new Set(phrase));
+    expect(res.totalCount).toBe(3);
+    // Both words without the quotes: the newest matches, a full window from the walk.
+    const words = await search("quill ink", 20);
+    expect(words.totalCount).toBe(SEARCH_WALK + 100 + 3);
+    expect(words.edges).toHaveLength(20);
   });
 
   test("an empty query is BAD_USER_INPUT", async () => {

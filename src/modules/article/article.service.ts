@@ -8,7 +8,7 @@ import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
 import { Article, ArticleStatus } from "./article.entity";
 import { visibleArticleSql } from "./article.visibility";
-import { RELATED_WINDOW, SEARCH_WINDOW } from "./article.windows";
+import { RELATED_WINDOW, SEARCH_WALK, SEARCH_WINDOW } from "./article.windows";
 
 export interface ArticleFilterValues {
   topicSlugs?: string[] | null;
@@ -204,8 +204,28 @@ export class ArticleService {
    * One window of search matches: the SEARCH_WINDOW newest at or below `bound`,
    * ranked, those after `after` (rank, id) best first, up to `limit`. The first
    * row also carries the window's size and its newest and oldest keys.
+   *
+   * First the newest-first walk, which stops at the window's last match but
+   * reads every row it passes (a tsvector each), so it passes at most
+   * SEARCH_WALK rows. When that does not fill the window (a rare word, a phrase
+   * of common words, the last window), the matches come from the GIN index
+   * instead, which visits only candidate rows however old. Either way the
+   * window is the same; planner estimates cannot make it scan the archive
+   * (a quoted phrase of two common words took 5.4 s as a walk).
    */
-  private searchWindow(
+  private async searchWindow(
+    text: string,
+    bound: SearchBound | null,
+    after: [number, number] | null,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    const walk = await this.searchWindowBy("walk", text, bound, after, limit);
+    if (walk[0]!._n === SEARCH_WINDOW) return walk;
+    return this.searchWindowBy("index", text, bound, after, limit);
+  }
+
+  private searchWindowBy(
+    how: "walk" | "index",
     text: string,
     bound: SearchBound | null,
     after: [number, number] | null,
@@ -217,16 +237,28 @@ export class ArticleService {
       ? `AND (a.sort_at, a.id) ${bound.inclusive ? "<=" : "<"} (${q.p(bound.key[0])}::timestamptz, ${q.p(bound.key[1])}::int)`
       : "";
     const skip = after ? `WHERE (w.rank, w.id) < (${q.p(after[0])}::real, ${q.p(after[1])}::int)` : "";
+    const candidates =
+      how === "walk"
+        ? // The LIMIT below the filter bounds the walk: the filter cannot move under it.
+          `(SELECT a.id, a.sort_at FROM (SELECT a.id, a.sort_at, a.search FROM articles a ` +
+          `WHERE a.status = 'PUBLISHED' ${seek} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WALK}) a ` +
+          `WHERE a.search @@ ${tsq} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WINDOW})`
+        : // MATERIALIZED: every match first (the GIN bitmap), then the newest; never a walk.
+          `(SELECT m.id, m.sort_at FROM m ORDER BY m.sort_at DESC, m.id DESC LIMIT ${SEARCH_WINDOW})`;
+    const matches =
+      how === "index"
+        ? `m AS MATERIALIZED (SELECT a.id, a.sort_at FROM articles a ` +
+          `WHERE a.status = 'PUBLISHED' AND a.search @@ ${tsq} ${seek}), `
+        : "";
     return this.db.query(
-      `WITH w AS MATERIALIZED (SELECT a.id, a.sort_at, ts_rank_cd(a.search, ${tsq}) AS rank FROM articles a ` +
-        `WHERE a.status = 'PUBLISHED' AND a.search @@ ${tsq} ${seek} ` +
-        `ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WINDOW}), ` +
-        `m AS (SELECT count(*)::int AS _n, ` +
+      `WITH ${matches}w AS MATERIALIZED (SELECT c.id, c.sort_at, ts_rank_cd(a.search, ${tsq}) AS rank ` +
+        `FROM ${candidates} c JOIN articles a ON a.id = c.id), ` +
+        `s AS (SELECT count(*)::int AS _n, ` +
         `(array_agg(w.sort_at ORDER BY w.sort_at DESC, w.id DESC))[1] AS _start_at, ` +
         `(array_agg(w.id ORDER BY w.sort_at DESC, w.id DESC))[1] AS _start_id, ` +
         `(array_agg(w.sort_at ORDER BY w.sort_at, w.id))[1] AS _end_at, ` +
         `(array_agg(w.id ORDER BY w.sort_at, w.id))[1] AS _end_id FROM w) ` +
-        `SELECT m.*, p.* FROM m LEFT JOIN LATERAL (SELECT ${this.cols}, w.rank AS _rank FROM w ` +
+        `SELECT s.*, p.* FROM s LEFT JOIN LATERAL (SELECT ${this.cols}, w.rank AS _rank FROM w ` +
         `JOIN articles a ON a.id = w.id ${skip} ORDER BY w.rank DESC, w.id DESC LIMIT ${q.p(limit)}) p ON true ` +
         `ORDER BY p._rank DESC, p.id DESC`,
       q.values,
