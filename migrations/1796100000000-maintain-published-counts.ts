@@ -21,6 +21,11 @@ const LINKS = [
  * articles with crossing topics cannot deadlock on the counter rows.
  * Publishing is rare next to reading; the lock is held from the first counted
  * change to the commit.
+ *
+ * TRUNCATE fires no row or statement DELETE triggers: truncating a join table
+ * on its own leaves the counters behind (truncate topics and authors with it,
+ * as the bench seeder's reset advice does, or run this migration's backfill
+ * UPDATE again).
  */
 export class MaintainPublishedCounts1796100000000 implements MigrationInterface {
   name = "MaintainPublishedCounts1796100000000";
