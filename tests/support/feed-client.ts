@@ -38,14 +38,16 @@ export async function waitFor<T>(
   }
 }
 
-/** Resolves once the server's feed dispatcher has at least `count` listeners (subscriptions that are set up). */
+/** Resolves once the feed dispatcher has at least `count` listeners and every subscription has gone live. */
 export function waitForListeners(
-  server: { services: { feedDispatcher: { listenerCount: number } } },
+  server: { services: { feedDispatcher: { listenerCount: number }; feed: { openingCount: number } } },
   count: number,
 ): Promise<true> {
+  // Listening is not enough: until a subscription has read the log's end, events committed meanwhile are its past.
+  const { feedDispatcher, feed } = server.services;
   return waitFor(
-    () => server.services.feedDispatcher.listenerCount >= count || undefined,
-    () => `${count} feed listeners (have ${server.services.feedDispatcher.listenerCount})`,
+    () => (feedDispatcher.listenerCount >= count && feed.openingCount === 0) || undefined,
+    () => `${count} live feed listeners (have ${feedDispatcher.listenerCount}, ${feed.openingCount} still opening)`,
   ).then(() => true);
 }
 

@@ -41,6 +41,17 @@ const REPLAY_BATCH = 500;
  * a buffer, so the seam has no gap and no duplicate.
  */
 export class FeedService {
+  private opening = 0;
+
+  /**
+   * Subscriptions that listen but have not yet read where the log ends: events
+   * committed until then count as their past. Zero means every open
+   * subscription receives every event committed from now on.
+   */
+  get openingCount(): number {
+    return this.opening;
+  }
+
   constructor(
     private readonly db: Database,
     private readonly dispatcher: FeedDispatcher,
@@ -102,7 +113,18 @@ export class FeedService {
     let floor: Position | null = null;
     let replaying = true;
     const held: { event: LoadedEvent; delivery: FeedDelivery }[] = [];
-    const queue = new PushQueue<FeedDelivery>(() => unlisten());
+    this.opening++;
+    let opened = false;
+    const settle = () => {
+      if (!opened) {
+        opened = true;
+        this.opening--;
+      }
+    };
+    const queue = new PushQueue<FeedDelivery>(() => {
+      settle();
+      unlisten();
+    });
     const unlisten = this.dispatcher.listen({
       kinds,
       deliver: (event) => {
@@ -126,11 +148,13 @@ export class FeedService {
       const end = max(await feedHead(this.db), this.dispatcher.position);
       floor = spec.since ? max(spec.since, end) : end;
     } catch (error) {
+      settle();
       unlisten();
       throw error;
     }
     const goLive = () => {
       replaying = false;
+      settle();
       for (const { event, delivery } of held.splice(0)) {
         if (compare(event.position, floor!) <= 0) continue;
         this.delivered(false);
