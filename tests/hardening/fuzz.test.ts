@@ -141,8 +141,12 @@ function checkBody(text: string, requestText: string, label: string): void {
   };
   if (STACK_TRACE.test(text)) fail("a stack trace in the response");
   if (SQL_TEXT.test(text)) fail("SQL or driver text in the response");
-  if (text.includes(DRAFT_MARKER)) fail("another author's draft in the response");
-  if (text.includes(PENDING_MARKER)) fail("a comment held for moderation in the response");
+  // A marker the caller sent may come back in a validation message ("unknown author: <it>"): only more
+  // occurrences than the request holds are a leak.
+  const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+  const leaked = (marker: string) => occurrences(text, marker) > occurrences(requestText, marker);
+  if (leaked(DRAFT_MARKER)) fail("another author's draft in the response");
+  if (leaked(PENDING_MARKER)) fail("a comment held for moderation in the response");
   if (text.includes(SECRET_EMAIL) || DEMO_EMAILS.some((e) => text.includes(e))) fail("a commenter's e-mail");
   // Any other address must be the caller's own input echoed back (e.g. in a validation message).
   const decoded = (() => {
