@@ -181,6 +181,16 @@ test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or anoth
       let res: RawResponse | undefined;
       // Only queries go over GET (405 otherwise) and, here, over graphql-ws (a subscription would stay open).
       const transport = op.operationType === "query" ? wanted : "post";
+      /** Counts each error's code; remembers masked internal errors with what caused them. */
+      const recordErrors = (errors: any[]) => {
+        for (const e of errors) {
+          codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
+          if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
+            const { requestId } = e.extensions;
+            internalErrors.push({ request: requestText, requestId, operationType: op.operationType, transport });
+          }
+        }
+      };
       if (transport === "ws") {
         transportHistogram.ws = (transportHistogram.ws ?? 0) + 1;
         const payload = { query: op.query, variables: op.variables, operationName: op.operationName };
@@ -192,20 +202,10 @@ test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or anoth
         const text = JSON.stringify(result);
         const wsKey = `ws ${result.error ? "error message" : "next"}`;
         statusHistogram[wsKey] = (statusHistogram[wsKey] ?? 0) + 1;
-        for (const e of [
+        recordErrors([
           ...(Array.isArray(result.error) ? result.error : []),
           ...result.next.flatMap((n) => n.errors ?? []),
-        ]) {
-          codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
-          if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
-            internalErrors.push({
-              request: requestText,
-              requestId: e.extensions.requestId,
-              operationType: op.operationType,
-              transport,
-            });
-          }
-        }
+        ]);
         checkBody(text, requestText, `ws ${caller}`);
         return;
       }
@@ -225,17 +225,7 @@ test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or anoth
         });
       }
       statusHistogram[res.status] = (statusHistogram[res.status] ?? 0) + 1;
-      for (const e of res.json?.errors ?? []) {
-        codeHistogram[e.extensions?.code ?? "none"] = (codeHistogram[e.extensions?.code ?? "none"] ?? 0) + 1;
-        if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
-          internalErrors.push({
-            request: requestText,
-            requestId: e.extensions.requestId,
-            operationType: op.operationType,
-            transport,
-          });
-        }
-      }
+      recordErrors(res.json?.errors ?? []);
       if (res.status >= 500) {
         throw new Error(
           `${res.status} for ${caller}\nrequest: ${requestText.slice(0, 2000)}\nresponse: ${res.text.slice(0, 2000)}`,

@@ -237,19 +237,21 @@ export class ArticleService {
       ? `AND (a.sort_at, a.id) ${bound.inclusive ? "<=" : "<"} (${q.p(bound.key[0])}::timestamptz, ${q.p(bound.key[1])}::int)`
       : "";
     const skip = after ? `WHERE (w.rank, w.id) < (${q.p(after[0])}::real, ${q.p(after[1])}::int)` : "";
-    const candidates =
+    // walk: the LIMIT below the filter bounds the walk (the filter cannot move under it).
+    // index: MATERIALIZED, so every match comes first (the GIN bitmap), then the newest; never a walk.
+    const [matches, candidates] =
       how === "walk"
-        ? // The LIMIT below the filter bounds the walk: the filter cannot move under it.
-          `(SELECT a.id, a.sort_at FROM (SELECT a.id, a.sort_at, a.search FROM articles a ` +
-          `WHERE a.status = 'PUBLISHED' ${seek} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WALK}) a ` +
-          `WHERE a.search @@ ${tsq} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WINDOW})`
-        : // MATERIALIZED: every match first (the GIN bitmap), then the newest; never a walk.
-          `(SELECT m.id, m.sort_at FROM m ORDER BY m.sort_at DESC, m.id DESC LIMIT ${SEARCH_WINDOW})`;
-    const matches =
-      how === "index"
-        ? `m AS MATERIALIZED (SELECT a.id, a.sort_at FROM articles a ` +
-          `WHERE a.status = 'PUBLISHED' AND a.search @@ ${tsq} ${seek}), `
-        : "";
+        ? [
+            "",
+            `(SELECT a.id, a.sort_at FROM (SELECT a.id, a.sort_at, a.search FROM articles a ` +
+              `WHERE a.status = 'PUBLISHED' ${seek} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WALK}) a ` +
+              `WHERE a.search @@ ${tsq} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${SEARCH_WINDOW})`,
+          ]
+        : [
+            `m AS MATERIALIZED (SELECT a.id, a.sort_at FROM articles a ` +
+              `WHERE a.status = 'PUBLISHED' AND a.search @@ ${tsq} ${seek}), `,
+            `(SELECT m.id, m.sort_at FROM m ORDER BY m.sort_at DESC, m.id DESC LIMIT ${SEARCH_WINDOW})`,
+          ];
     return this.db.query(
       `WITH ${matches}w AS MATERIALIZED (SELECT c.id, c.sort_at, ts_rank_cd(a.search, ${tsq}) AS rank ` +
         `FROM ${candidates} c JOIN articles a ON a.id = c.id), ` +
