@@ -98,7 +98,7 @@ export interface FeedLogRow {
 /** The feed_events rows about a comment (by global id), in log order. */
 export async function feedRowsOfComment(db: Queryable, commentId: string): Promise<FeedLogRow[]> {
   return db.query<FeedLogRow>(
-    `SELECT id::text AS id, kind, article_id, comment_id FROM feed_events WHERE comment_id = $1 ORDER BY id`,
+    `SELECT e.id::text AS id, e.kind, e.article_id, e.comment_id FROM feed_events e WHERE e.comment_id = $1 ORDER BY e.id`,
     [dbId(commentId)],
   );
 }
@@ -106,8 +106,8 @@ export async function feedRowsOfComment(db: Queryable, commentId: string): Promi
 /** The feed_events rows about an article itself (not its comments), in log order. */
 export async function feedRowsOfArticle(db: Queryable, articleId: string): Promise<FeedLogRow[]> {
   return db.query<FeedLogRow>(
-    `SELECT id::text AS id, kind, article_id, comment_id FROM feed_events
-     WHERE article_id = $1 AND comment_id IS NULL ORDER BY id`,
+    `SELECT e.id::text AS id, e.kind, e.article_id, e.comment_id FROM feed_events e
+     WHERE e.article_id = $1 AND e.comment_id IS NULL ORDER BY e.id`,
     [dbId(articleId)],
   );
 }
@@ -171,5 +171,48 @@ export async function dispatcherIdle(server: { services: { feedDispatcher: objec
   await waitFor(
     () => dispatcher.running === undefined,
     () => "the feed dispatcher to finish reading",
+  );
+}
+
+/** The body of the i-th (1-based) comment written by bulkPublicComments under `label`: sorts as text and as a number. */
+export const bulkBody = (label: string, i: number) => `${label} #${String(i).padStart(6, "0")}`;
+
+/**
+ * Writes `count` approved comments on an article and appends one COMMENT_PUBLIC
+ * event for each, in body order, all in ONE transaction (a single DO block)
+ * and without waking any dispatcher: a reader then finds them all at once,
+ * more than one read batch of them. Test data only: production writes go
+ * through the services. The expected order is the bodies', computed by the
+ * test, never by the implementation's position code.
+ */
+export async function bulkPublicComments(db: Queryable, articleDbId: number, count: number, label: string) {
+  if (!/^[A-Za-z0-9 -]+$/.test(label) || !Number.isInteger(articleDbId) || !Number.isInteger(count)) {
+    throw new Error("bulkPublicComments: plain labels and integers only (they are inlined into the DO block)");
+  }
+  await db.query(`DO $$
+    DECLARE c integer;
+    BEGIN
+      FOR i IN 1..${count} LOOP
+        INSERT INTO comments (article_id, author_name, email, body, status)
+          VALUES (${articleDbId}, 'Bulk reader', 'bulk-reader@example.com', '${label} #' || lpad(i::text, 6, '0'), 'APPROVED')
+          RETURNING id INTO c;
+        PERFORM newsgraph_feed_append('COMMENT_PUBLIC', ${articleDbId}, c);
+      END LOOP;
+    END $$`);
+  return Array.from({ length: count }, (_, i) => bulkBody(label, i + 1));
+}
+
+/** The log's highest event id, as the database says it (0 when empty). */
+export async function logHead(db: Queryable): Promise<bigint> {
+  const [row] = await db.query<{ head: string }>("SELECT coalesce(max(e.id), 0)::text AS head FROM feed_events e");
+  return BigInt(row!.head);
+}
+
+/** feed_events ids and comment bodies of an article's comment events, ordered by the bigint id. */
+export async function commentEventIds(db: Queryable, articleDbId: number) {
+  return db.query<{ id: string; body: string }>(
+    `SELECT e.id::text AS id, c.body FROM feed_events e JOIN comments c ON c.id = e.comment_id
+     WHERE e.article_id = $1 AND e.kind = 'COMMENT_PUBLIC' ORDER BY e.id`,
+    [articleDbId],
   );
 }

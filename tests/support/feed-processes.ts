@@ -6,6 +6,8 @@
 import { ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { Client } from "pg";
+import { createTestDatabase, TestDatabase } from "./database";
 import { waitFor, WAIT_MS } from "./feed-client";
 
 const ROOT = join(__dirname, "..", "..");
@@ -172,4 +174,62 @@ export class ServerProcess {
   async kill(): Promise<void> {
     await kill(this.child, "SIGKILL");
   }
+}
+
+/** Two server processes built from this tree on one fresh PostgreSQL database and one private Redis. */
+export interface TwoInstances {
+  database: TestDatabase;
+  redis: PrivateRedis;
+  a: ServerProcess;
+  b: ServerProcess;
+  /** A client of the shared database, for fixtures. */
+  pg: Client;
+  /** A published article open for comments (from the demo content). */
+  articleDbId: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The feed's poll timer is off (FEED_POLL_MS=0), so an instance learns of
+ * another's writes only through Redis. The first instance migrates and seeds,
+ * the second finds it done.
+ */
+export async function startTwoInstances(extraEnv: Record<string, string> = {}): Promise<TwoInstances> {
+  await buildDist();
+  const database = await createTestDatabase();
+  const redis = await PrivateRedis.start();
+  const env = {
+    DATABASE_URL: database.databaseUrl!,
+    REDIS_URL: redis.url,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "info",
+    SEED_DEMO: "true",
+    SCHEDULER_INTERVAL_MS: "0",
+    FEED_POLL_MS: "0",
+    COMMENT_RATE_LIMIT: "100000",
+    ...extraEnv,
+  };
+  const a = await ServerProcess.start("instance A", env);
+  const b = await ServerProcess.start("instance B", env);
+  const pg = new Client({ connectionString: database.databaseUrl });
+  await pg.connect();
+  const { rows } = await pg.query(
+    "SELECT id FROM articles WHERE status = 'PUBLISHED' AND comments_open ORDER BY id LIMIT 1",
+  );
+  return {
+    database,
+    redis,
+    a,
+    b,
+    pg,
+    articleDbId: rows[0].id,
+    async stop() {
+      await a.kill();
+      await b.kill();
+      await redis.stop();
+      await pg.end();
+      await database.drop();
+    },
+  };
 }

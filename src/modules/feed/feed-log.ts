@@ -56,27 +56,30 @@ export async function readFeed(
   limit: number,
 ): Promise<FeedEventRow[]> {
   const params: unknown[] = [after.id.toString()];
-  const where = ["id > $1::bigint"];
+  const where = ["e.id > $1::bigint"];
   if (upTo) {
     params.push(upTo.id.toString());
-    where.push(`id <= $${params.length}::bigint`);
+    where.push(`e.id <= $${params.length}::bigint`);
   }
   if (filter.kinds) {
     params.push(filter.kinds);
-    where.push(`kind = ANY($${params.length}::text[])`);
+    where.push(`e.kind = ANY($${params.length}::text[])`);
   }
   if (filter.articleId !== undefined) {
     params.push(filter.articleId);
-    where.push(`article_id = $${params.length}`);
+    where.push(`e.article_id = $${params.length}`);
   }
   params.push(limit);
-  const rows = await db.query<{ id: string; kind: FeedEventKind; article_id: number; comment_id: number | null }>(
-    `SELECT id::text AS id, kind, article_id, comment_id FROM feed_events
-     WHERE ${where.join(" AND ")} ORDER BY id LIMIT $${params.length}`,
+  // The position travels as text (a bigint does not fit a JS number) under a name of its own: PostgreSQL's
+  // ORDER BY prefers an output column to a table column, so `id::text AS id ... ORDER BY id` would sort
+  // "1000" before "999". Order by the table's bigint, qualified, so no alias can ever shadow it.
+  const rows = await db.query<{ position: string; kind: FeedEventKind; article_id: number; comment_id: number | null }>(
+    `SELECT e.id::text AS position, e.kind, e.article_id, e.comment_id FROM feed_events e
+     WHERE ${where.join(" AND ")} ORDER BY e.id LIMIT $${params.length}`,
     params,
   );
   return rows.map((r) => ({
-    position: { id: BigInt(r.id) },
+    position: { id: BigInt(r.position) },
     kind: r.kind,
     articleId: r.article_id,
     commentId: r.comment_id,
