@@ -137,6 +137,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxAliases: int(env, "QUERY_MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0),
       maxDirectives: int(env, "QUERY_MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0),
       maxSelections: int(env, "QUERY_MAX_SELECTIONS", DEFAULT_LIMITS.maxSelections, 1),
+      maxFragmentSpreads: int(env, "QUERY_MAX_FRAGMENT_SPREADS", DEFAULT_LIMITS.maxFragmentSpreads, 0),
     },
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 100 * 1024, 1024),
     maxBodyBytesAuthenticated: int(env, "MAX_BODY_BYTES_AUTHENTICATED", 1024 * 1024, 1024),

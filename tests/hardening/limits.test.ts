@@ -27,13 +27,15 @@ import {
   rawDeepQuery,
   rawRequest,
   selectionQuery,
+  fragmentSpreadQuery,
+  fragmentBomb,
   tokenQuery,
   wsErrors,
   wsOperation,
 } from "../support/hardening-helpers";
 import { startTestServer, TestServer } from "../support/server";
 
-type Limit = "length" | "tokens" | "depth" | "complexity" | "aliases" | "directives" | "selections";
+type Limit = "length" | "tokens" | "depth" | "complexity" | "aliases" | "directives" | "selections" | "fragmentSpreads";
 type Root = "query" | "subscription";
 
 const D = DEFAULT_LIMITS;
@@ -46,6 +48,7 @@ const AT: Record<Limit, { max: number; query: (n: number, root?: Root) => string
   aliases: { max: D.maxAliases, query: aliasQuery },
   directives: { max: D.maxDirectives, query: directiveQuery },
   selections: { max: D.maxSelections, query: selectionQuery },
+  fragmentSpreads: { max: D.maxFragmentSpreads, query: fragmentSpreadQuery },
 };
 const LIMITS = Object.keys(AT) as Limit[];
 
@@ -80,6 +83,7 @@ describe("each limit, at and just over its default", () => {
       maxAliases: 1e9,
       maxDirectives: 1e9,
       maxSelections: 1e9,
+      maxFragmentSpreads: 1e9,
     };
     for (const root of ["query", "subscription"] as const) {
       for (const limit of LIMITS) {
@@ -247,6 +251,7 @@ describe("limits are configurable", () => {
     maxAliases: 2,
     maxDirectives: 1,
     maxSelections: 5,
+    maxFragmentSpreads: 3,
   };
   beforeAll(async () => {
     tight = await startTestServer({ queryLimits: limits });
@@ -261,6 +266,10 @@ describe("limits are configurable", () => {
     ["aliases", aliasQuery(3)],
     ["directives", directiveQuery(2)],
     ["selections", selectionQuery(6)],
+    [
+      "fragmentSpreads",
+      `{ articles(first: 1) { nodes { ...A ...A } } } fragment A on Article { ...B } fragment B on Article { id }`,
+    ],
   ];
 
   test.each(cases)(
@@ -295,6 +304,7 @@ describe("limits are configurable", () => {
       QUERY_MAX_ALIASES: "2",
       QUERY_MAX_DIRECTIVES: "1",
       QUERY_MAX_SELECTIONS: "5",
+      QUERY_MAX_FRAGMENT_SPREADS: "3",
       MAX_BODY_BYTES: "4096",
     });
     expect(config.queryLimits).toEqual(limits);
@@ -590,5 +600,53 @@ describe("malformed and hostile input", () => {
     }
     const fine = await wsOperation(server.url, { query: "{ articles(first: 1) { totalCount } }" });
     expect(fine.next[0]?.data?.articles?.totalCount).toBeGreaterThan(0);
+  });
+});
+
+describe("fragments that spread each other", () => {
+  const schema = buildSchema(readFileSync(join(__dirname, "../../schema/schema.graphql"), "utf8"));
+  const noCap = { ...DEFAULT_LIMITS, maxFragmentSpreads: Infinity, maxTokens: 1e9 };
+  const selectionSets = (query: string) => (query.match(/\{/g) ?? []).length;
+
+  test.each([12, 40, 140])(
+    "%i levels fourfold: the walk measures each selection set once (linear), and the expansions are counted",
+    (levels) => {
+      const query = fragmentBomb(levels);
+      const started = performance.now();
+      const measure = checkOperation(schema, parse(query), undefined, {}, noCap)!;
+      const ms = performance.now() - started;
+      console.log(
+        `limits walk of a ${levels}-level fourfold fragment bomb (${query.length} chars): ${ms.toFixed(2)} ms`,
+      );
+      expect(measure.selectionSetsMeasured).toBeLessThanOrEqual(selectionSets(query));
+      // 1 + 4 + 4^2 + ... + 4^levels spreads (a float far past 2^53: compared relatively).
+      const expected = (4 ** (levels + 1) - 1) / 3;
+      expect(Math.abs(measure.fragmentSpreads - expected) / expected).toBeLessThan(1e-9);
+      // The same count on the text, before parsing and validation; with the default cap it is refused there.
+      expect(() => checkSource(query, { ...noCap, maxFragmentSpreads: measure.fragmentSpreads })).not.toThrow();
+      expect(() => checkSource(query, DEFAULT_LIMITS)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ limit: "fragmentSpreads" }) }),
+      );
+    },
+  );
+
+  test("within every default limit, a 140-level bomb is refused over HTTP and WebSocket, and /healthz answers", async () => {
+    const query = fragmentBomb(140);
+    expect(countTokens(query)).toBeLessThanOrEqual(D.maxTokens);
+    expect(query.length).toBeLessThanOrEqual(D.maxLength);
+    const healthz = new URL("/healthz", server.url).toString();
+    // Several at once, and the health check in the middle of them: each answered, none blocks the loop.
+    const [http, ws, health, again] = await Promise.all([
+      post(server, query),
+      wsOperation(server.url, { query: fragmentBomb(140, "subscription") }),
+      fetch(healthz).then((r) => r.status),
+      post(server, query),
+    ]);
+    for (const res of [http, again]) {
+      expect(res.status).toBe(400);
+      expect(res.json.errors[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit: "fragmentSpreads" });
+    }
+    expect(wsErrors(ws).map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect(health).toBe(200);
   });
 });

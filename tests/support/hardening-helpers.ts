@@ -274,6 +274,34 @@ export function selectionQuery(count: number, root: Root = "query"): string {
   return wrap([...fixed, ...Array.from({ length: Math.max(0, count - fixed.length) }, () => "id")].join(" "), root);
 }
 
+/**
+ * Exactly `count` fragment expansions: spreads of M (which spreads L 99 times)
+ * count 100 each, spreads of L one each.
+ */
+export function fragmentSpreadQuery(count: number, root: Root = "query"): string {
+  const m = Math.floor(count / 100);
+  const spreads = [
+    ...Array.from({ length: m }, () => "...M"),
+    ...Array.from({ length: count - 100 * m }, () => "...L"),
+  ];
+  return (
+    wrap(["id", ...spreads].join(" "), root) +
+    ` fragment M on Article { ${Array.from({ length: 99 }, () => "...L").join(" ")} } fragment L on Article { id }`
+  );
+}
+
+/**
+ * Named fragments `levels` deep, each spreading the next four times, the last
+ * one `{ __typename }`: a short text that expands 4^levels times. Rooted at
+ * Query, or (for WebSocket) inside a subscription's Article.
+ */
+export function fragmentBomb(levels: number, root: Root = "query"): string {
+  const on = root === "query" ? "Query" : "Article";
+  const defs = Array.from({ length: levels }, (_, i) => `fragment F${i} on ${on} { ${`...F${i + 1} `.repeat(4)}}`);
+  const operation = root === "query" ? "query Bomb { ...F0 }" : `subscription Bomb ${wrap("...F0", root).slice(13)}`;
+  return `${operation} ${defs.join(" ")} fragment F${levels} on ${on} { __typename }`;
+}
+
 /** Lexical tokens of a query text, as the token limit counts them. */
 export function countTokens(query: string): number {
   const lexer = new Lexer(new Source(query));
