@@ -136,12 +136,10 @@ test("positions far past 32 and 53 bits keep their order on the live path and on
   await server.services.feedDispatcher.wake();
   await live.take(10);
   expect(bodies(live.values as Values)).toEqual(more);
-  const resumed = pool
-    .client()
-    .subscribe(FeedCommentAddedDocument, {
-      articleId: article.id,
-      since: (live.values as Values)[4]!.commentAdded.cursor,
-    });
+  const resumed = pool.client().subscribe(FeedCommentAddedDocument, {
+    articleId: article.id,
+    since: (live.values as Values)[4]!.commentAdded.cursor,
+  });
   await resumed.take(5);
   expect(bodies(resumed.values as Values)).toEqual(more.slice(5));
 });
