@@ -1,6 +1,5 @@
 import { Database } from "../../db/database";
 import { BadInputError, notFound } from "../../shared/errors";
-import { PushQueue } from "../../shared/push-queue";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { ArticleService } from "../article/article.service";
 import { Role } from "../auth/role";
@@ -9,7 +8,9 @@ import { Viewer } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
 import { FeedDispatcher, LoadedEvent, canSeeArticle } from "./feed-dispatcher";
 import { FeedEventKind, feedHasPosition, feedHead, readFeed } from "./feed-log";
-import { Position, compare, decodePosition, encodePosition, max } from "./feed-position";
+import { Position, decodePosition, encodePosition, max } from "./feed-position";
+import { FeedSource, FeedStream } from "./feed-stream";
+import { SharedPayload } from "./shared-execution";
 
 /** What a subscription yields: one event, with the cursor to resume after it. */
 export interface FeedDelivery {
@@ -17,8 +18,21 @@ export interface FeedDelivery {
   replayed: boolean;
   comment: Comment | null;
   article: Article | null;
-  /** On live deliveries, which are one object per event for every subscriber: their shared execution results. */
-  results?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * A live event's delivery: one object for every subscriber who receives it,
+ * so their identical executions are shared (see shared-execution.ts).
+ */
+class LiveDelivery extends SharedPayload implements FeedDelivery {
+  readonly replayed = false;
+  constructor(
+    readonly cursor: string,
+    readonly comment: Comment | null,
+    readonly article: Article | null,
+  ) {
+    super();
+  }
 }
 
 const liveDeliveries = new WeakMap<LoadedEvent, FeedDelivery>();
@@ -102,81 +116,63 @@ export class FeedService {
     });
   }
 
-  /**
-   * Listens first, then reads the end of the log: every event after that end
-   * reaches the listener live, everything up to it is the past (replayed from
-   * the log when `since` asks for it, otherwise not sent). Live events wait in
-   * `held` until the past has been sent.
-   */
+  /** A stream (see feed-stream.ts for its states and the seam's invariant) over this service's log. */
   private async open(spec: StreamSpec): Promise<AsyncIterableIterator<FeedDelivery>> {
-    const kinds = new Set(spec.kinds);
-    let floor: Position | null = null;
-    let replaying = true;
-    const held: { event: LoadedEvent; delivery: FeedDelivery }[] = [];
-    this.opening++;
-    let opened = false;
+    let pending = true; // counted in `opening` until it goes live or closes
     const settle = () => {
-      if (!opened) {
-        opened = true;
+      if (pending) {
+        pending = false;
         this.opening--;
       }
     };
-    const queue = new PushQueue<FeedDelivery>(() => {
-      settle();
-      unlisten();
-    });
-    const unlisten = this.dispatcher.listen({
-      kinds,
-      deliver: (event) => {
-        if (floor !== null && compare(event.position, floor) <= 0) return;
-        if (spec.articleId !== undefined && event.articleId !== spec.articleId) return;
-        if (!spec.accepts(event)) return;
-        this.dispatcher.sharedLoaders(spec.viewer, event);
-        let delivery = liveDeliveries.get(event);
-        if (!delivery) {
-          delivery = { ...this.delivery(event, false), results: new Map() };
-          liveDeliveries.set(event, delivery);
-        }
-        if (replaying) held.push({ event, delivery });
-        else {
-          this.delivered(false);
-          queue.push(delivery);
-        }
-      },
-    });
+    this.opening++;
+    const source: FeedSource<FeedDelivery> = {
+      listen: (listener) => this.dispatcher.listen(listener),
+      end: async () => max(await feedHead(this.db), this.dispatcher.position),
+      replay: (since, upTo, push, stopped) => this.replay(spec, since, upTo, push, stopped),
+    };
     try {
-      const end = max(await feedHead(this.db), this.dispatcher.position);
-      floor = spec.since ? max(spec.since, end) : end;
+      const stream = await FeedStream.open(source, {
+        kinds: new Set(spec.kinds),
+        since: spec.since,
+        live: (event) => this.liveDelivery(spec, event),
+        onState: (state) => (state === "live" || state === "closed" ? settle() : undefined),
+        sent: (replayed) => this.delivered(replayed),
+      });
+      return stream.iterator;
     } catch (error) {
       settle();
-      unlisten();
       throw error;
     }
-    const goLive = () => {
-      replaying = false;
-      settle();
-      for (const { event, delivery } of held.splice(0)) {
-        if (compare(event.position, floor!) <= 0) continue;
-        this.delivered(false);
-        queue.push(delivery);
-      }
-    };
-    if (spec.since) this.replay(spec, spec.since, floor, queue).then(goLive, (error) => queue.fail(error));
-    else goLive();
-    return queue;
+  }
+
+  /** The one delivery object of a live event for every subscriber who receives it (null: not this one). */
+  private liveDelivery(spec: StreamSpec, event: LoadedEvent): FeedDelivery | null {
+    if (spec.articleId !== undefined && event.articleId !== spec.articleId) return null;
+    if (!spec.accepts(event)) return null;
+    this.dispatcher.sharedLoaders(spec.viewer, event);
+    let delivery = liveDeliveries.get(event);
+    if (!delivery) {
+      delivery = new LiveDelivery(encodePosition(event.position), event.comment, event.article);
+      liveDeliveries.set(event, delivery);
+    }
+    return delivery;
   }
 
   /** Pushes the events in (since, upTo] that the subscriber accepts, in log order. */
-  private async replay(spec: StreamSpec, since: Position, upTo: Position, queue: PushQueue<FeedDelivery>) {
+  private async replay(
+    spec: StreamSpec,
+    since: Position,
+    upTo: Position,
+    push: (delivery: FeedDelivery) => void,
+    stopped: () => boolean,
+  ) {
     let after = since;
-    while (!queue.closed) {
+    while (!stopped()) {
       const rows = await readFeed(this.db, after, upTo, { kinds: spec.kinds, articleId: spec.articleId }, REPLAY_BATCH);
       if (!rows.length) return;
       for (const event of await this.dispatcher.load(rows)) {
-        if (spec.accepts(event)) {
-          this.delivered(true);
-          queue.push(this.delivery(event, true));
-        }
+        if (spec.accepts(event)) push(this.delivery(event, true));
       }
       after = rows[rows.length - 1]!.position;
       if (rows.length < REPLAY_BATCH) return;

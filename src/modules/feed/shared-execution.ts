@@ -46,9 +46,17 @@ export async function sharedSubscribe(
   return mapped;
 }
 
-/** Payloads that carry a memo (live deliveries shared by all subscribers); others are executed per subscriber. */
+/**
+ * A payload delivered to many subscribers at once (a live feed event): the
+ * executions of identical operations are memoised on it. Other payloads
+ * (replays, one subscriber's own) are executed per subscriber.
+ */
+export abstract class SharedPayload {
+  readonly executions = new Map<string, Promise<ExecutionResult>>();
+}
+
 function sharedResults(payload: unknown): Map<string, Promise<ExecutionResult>> | undefined {
-  return (payload as { results?: Map<string, Promise<ExecutionResult>> } | null)?.results;
+  return payload instanceof SharedPayload ? payload.executions : undefined;
 }
 
 function isAsyncIterator(value: unknown): value is AsyncIterator<unknown> {
