@@ -104,8 +104,9 @@ function list(env: Env, name: string): string[] {
 
 /** Letters, digits and `:_.-` only: the prefix is also a literal in SCAN patterns. */
 function redisPrefix(env: Env): string {
-  const raw = env.REDIS_PREFIX ?? "";
-  if (!/^[A-Za-z0-9:_.-]{0,64}$/.test(raw)) {
+  const raw = env.REDIS_PREFIX;
+  if (raw === undefined || raw === "") return "newsgraph:";
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
     throw new ConfigError(`REDIS_PREFIX may hold up to 64 letters, digits and ":_.-", got "${raw}"`);
   }
   return raw;

@@ -95,7 +95,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, "migrations applied");
     if (config.redisUrl) {
-      const namespace = `${config.redisPrefix || "newsgraph:"}${await deploymentId(db)}:`;
+      const namespace = `${config.redisPrefix}${await deploymentId(db)}:`;
       redis = new RedisLink({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, namespace }, logger, "commands");
     }
     bus = await createBus(redis, logger);

@@ -7,7 +7,7 @@
  * still share all three.
  */
 import { print } from "graphql";
-import { loadConfig } from "../../src/config";
+import { ConfigError, loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { Topic } from "../../src/pubsub";
 import type { BusMessage } from "../../src/pubsub";
@@ -109,4 +109,10 @@ describe("two deployments on one Redis", () => {
     expect([onB.errors, onB.data?.addComment.comment.status]).toEqual([undefined, "APPROVED"]);
     if (a2) expect(codes(await post(a2, a))).toEqual(["RATE_LIMITED"]);
   });
+});
+
+test("REDIS_PREFIX: `newsgraph:` by default, any safe prefix, and a clear error otherwise", () => {
+  expect(loadConfig({}).redisPrefix).toBe("newsgraph:");
+  expect(loadConfig({ REDIS_PREFIX: "site-b:" }).redisPrefix).toBe("site-b:");
+  expect(() => loadConfig({ REDIS_PREFIX: "site b*" })).toThrow(ConfigError);
 });
