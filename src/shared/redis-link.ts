@@ -30,6 +30,8 @@ export class RedisUnavailableError extends Error {
 export class RedisLink {
   readonly client: Redis;
   private up = false;
+  private wasUp = false;
+  private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly recoveredHandlers: (() => void)[] = [];
 
@@ -100,10 +102,11 @@ export class RedisLink {
   }
 
   private setUp(up: boolean): void {
-    if (up === this.up) return;
+    if (up === this.up || this.closed) return;
     this.up = up;
     if (up) {
-      this.logger.info({ link: this.name }, "redis answers again");
+      this.logger.info({ link: this.name }, this.wasUp ? "redis answers again" : "redis connected");
+      this.wasUp = true;
       for (const h of this.recoveredHandlers) h();
     } else {
       this.logger.warn({ link: this.name }, "redis is not answering; using fallbacks");
@@ -120,6 +123,7 @@ export class RedisLink {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.heartbeat);
     this.client.disconnect();
   }
