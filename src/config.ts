@@ -18,6 +18,10 @@ export interface Config {
   /** Fill an empty database with demo content on start. */
   readonly seedDemo: boolean;
   readonly redisUrl: string | undefined;
+  /** Bound on every Redis call; past it the call fails and its fallback (local limits, no cache, polling) is used. */
+  readonly redisTimeoutMs: number;
+  /** Put before every Redis key and channel, ahead of the database's own deployment id. */
+  readonly redisPrefix: string;
   readonly dbPoolSize: number;
   /** Server-side cap on any SQL statement, so no request hangs on a sick database. */
   readonly statementTimeoutMs: number;
@@ -98,6 +102,16 @@ function list(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+/** Letters, digits and `:_.-` only: the prefix is also a literal in SCAN patterns. */
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX;
+  if (raw === undefined || raw === "") return "newsgraph:";
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`REDIS_PREFIX may hold up to 64 letters, digits and ":_.-", got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Parses configuration from an environment map (process.env by default). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const production = env.NODE_ENV === "production";
@@ -110,6 +124,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir: env.DATA_DIR || "./data",
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === undefined),
     redisUrl: env.REDIS_URL || undefined,
+    redisTimeoutMs: int(env, "REDIS_TIMEOUT_MS", 500, 10, 60_000),
+    redisPrefix: redisPrefix(env),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 1000),
     statementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 0),
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),

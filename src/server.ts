@@ -14,6 +14,7 @@ import { FeedEventKind } from "./modules/feed/feed-log";
 import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";
+import { deploymentId } from "./db/deployment";
 import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
@@ -28,6 +29,7 @@ import { Metrics } from "./shared/metrics";
 import { checkOperation } from "./shared/query-limits";
 import { rejectNulCharacters, rejectSubscriptionOverHttp } from "./shared/input-guard";
 import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
+import { RedisLink } from "./shared/redis-link";
 import { requestScope } from "./shared/request-scope";
 import { attachWebSocket, WebSocketHandle } from "./websocket";
 import { migrations } from "../migrations";
@@ -46,6 +48,8 @@ export interface NewsgraphServer {
   readonly services: Services;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Prefix of this deployment's Redis keys and channels (with REDIS_URL). */
+  readonly redisNamespace: string | undefined;
   /** In embedded demo mode, the token of the demo editor created on first start. */
   readonly demoEditorToken: string | undefined;
   readonly openSockets: number;
@@ -71,6 +75,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     migrations,
     logger,
   });
+  let redis: RedisLink | undefined;
   let bus: Bus | undefined;
   let limiter: RateLimiter | undefined;
   let cacheStore: CacheStore | undefined;
@@ -83,15 +88,19 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     activeSubscriptions: () => services?.feedDispatcher.listenerCount ?? 0,
     pool: () => db.poolStats(),
     statements: () => db.sql.total,
+    redisUp: config.redisUrl ? () => redisHealthy() : undefined,
   });
+  const redisHealthy = () => Boolean(redis?.healthy() && bus?.healthy());
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, "migrations applied");
-    bus = await createBus(config.redisUrl, logger);
-    limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl, clock, logger) : new MemoryRateLimiter(clock);
-    cacheStore = config.redisUrl
-      ? new RedisCacheStore(config.redisUrl, logger)
-      : new MemoryCacheStore(config.responseCacheMaxEntries);
+    if (config.redisUrl) {
+      const namespace = `${config.redisPrefix}${await deploymentId(db)}:`;
+      redis = new RedisLink({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, namespace }, logger, "commands");
+    }
+    bus = await createBus(redis, logger);
+    limiter = redis ? new RedisRateLimiter(redis, clock, logger) : new MemoryRateLimiter(clock);
+    cacheStore = redis ? new RedisCacheStore(redis, logger) : new MemoryCacheStore(config.responseCacheMaxEntries);
     services = createServices({ config, db, bus, clock, limiter, logger, metrics, cache: cacheStore });
     if (config.seedDemo) {
       const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
@@ -101,6 +110,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     await bus?.close();
     await limiter?.close();
     await cacheStore?.close();
+    redis?.close();
     await db.close();
     throw error;
   }
@@ -171,10 +181,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       checks.database = "down";
       ok = false;
     }
-    if (config.redisUrl) {
-      checks.redis = bus!.healthy() ? "up" : "down";
-      ok &&= bus!.healthy();
-    }
+    // Without Redis the instance still serves everything (local limits, no shared cache, the feed
+    // polls the database): failing readiness would take every instance out at once. Report it only.
+    if (config.redisUrl) checks.redis = redisHealthy() ? "up" : "degraded";
     return { ok, checks };
   };
   const handler = createHttpHandler({ apollo, services, config, logger, metrics, formatError, ready });
@@ -192,6 +201,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     services,
     logger,
     metrics,
+    redisNamespace: redis?.settings.namespace,
     demoEditorToken,
     get openSockets() {
       return webSocket.openSockets;
@@ -217,6 +227,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await bus!.close();
       await limiter!.close();
       await cacheStore!.close();
+      redis?.close();
       await db.close();
     },
   };

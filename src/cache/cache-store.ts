@@ -1,5 +1,5 @@
-import Redis from "ioredis";
 import type { Logger } from "pino";
+import { RedisLink } from "../shared/redis-link";
 
 /**
  * Where cached responses live, with tag-based purging. `epoch` counts purges:
@@ -76,8 +76,6 @@ export class MemoryCacheStore implements CacheStore {
   }
 }
 
-const PREFIX = "newsgraph:cache:";
-
 /*
  * KEYS[1] epoch key; ARGV: expected epoch, prefix, entry key, value, ttl, tags...
  * Tag sets live twice as long as their longest entry (EXPIRE NX sets a first TTL, GT only extends it).
@@ -96,34 +94,35 @@ end
 return 1`;
 
 /**
- * Shared by every instance: entries are strings with a TTL; each tag is a set
- * of entry keys. When Redis is unreachable the cache is bypassed (misses, no
- * stores). A purge that could not reach Redis leaves entries that may be
- * stale, so the whole cache is dropped before it is used again.
+ * Shared by every instance of the deployment (keys in its namespace): entries
+ * are strings with a TTL; each tag is a set of entry keys. When Redis does not
+ * answer (down, or stalled: every call is bounded) the cache is bypassed
+ * (misses, no stores). A purge that could not reach Redis leaves entries that
+ * may be stale, so the whole cache is dropped before it is used again.
  */
 export class RedisCacheStore implements CacheStore {
-  private readonly redis: Redis;
+  private readonly prefix: string;
   private mustReset = false;
 
   constructor(
-    url: string,
+    private readonly link: RedisLink,
     private readonly logger: Logger,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.redis.on("error", () => undefined);
+    this.prefix = link.key("cache:");
   }
 
   /** True when the cache may be used: after a lost purge, only once everything has been dropped. */
   private async usable(): Promise<boolean> {
     if (!this.mustReset) return true;
+    const prefix = this.prefix;
     try {
       let cursor = "0";
       do {
-        const [next, keys] = await this.redis.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
-        if (keys.length) await this.redis.unlink(...keys);
+        const [next, keys] = await this.link.run((r) => r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000));
+        if (keys.length) await this.link.run((r) => r.unlink(...keys));
         cursor = next;
       } while (cursor !== "0");
-      await this.redis.incr(`${PREFIX}epoch`);
+      await this.link.run((r) => r.incr(`${prefix}epoch`));
       this.mustReset = false;
       this.logger.info("response cache dropped after a purge that Redis missed");
       return true;
@@ -135,7 +134,7 @@ export class RedisCacheStore implements CacheStore {
   async get(key: string): Promise<string | null> {
     try {
       if (!(await this.usable())) return null;
-      return await this.redis.get(PREFIX + key);
+      return await this.link.run((r) => r.get(this.prefix + key));
     } catch {
       return null;
     }
@@ -145,16 +144,9 @@ export class RedisCacheStore implements CacheStore {
     try {
       if (!(await this.usable())) return;
       // One script: a purge cannot run between the epoch check and the write.
-      await this.redis.eval(
-        STORE_SCRIPT,
-        1,
-        `${PREFIX}epoch`,
-        String(epoch),
-        PREFIX,
-        key,
-        value,
-        String(ttlSeconds),
-        ...tags,
+      const prefix = this.prefix;
+      await this.link.run((r) =>
+        r.eval(STORE_SCRIPT, 1, `${prefix}epoch`, String(epoch), prefix, key, value, String(ttlSeconds), ...tags),
       );
     } catch (error) {
       this.logger.debug({ err: (error as Error).message }, "cache store failed");
@@ -164,13 +156,16 @@ export class RedisCacheStore implements CacheStore {
   async purge(tags: string[]): Promise<void> {
     try {
       // Moving the epoch first makes responses being computed right now skip their store.
-      await this.redis.incr(`${PREFIX}epoch`);
+      const prefix = this.prefix;
+      await this.link.run((r) => r.incr(`${prefix}epoch`));
       for (const tag of tags) {
-        const setKey = `${PREFIX}tag:${tag}`;
-        const keys = await this.redis.smembers(setKey);
-        const multi = this.redis.multi().del(setKey);
-        for (const key of keys) multi.del(PREFIX + key);
-        await multi.exec();
+        const setKey = `${prefix}tag:${tag}`;
+        const keys = await this.link.run((r) => r.smembers(setKey));
+        await this.link.run((r) => {
+          const multi = r.multi().del(setKey);
+          for (const key of keys) multi.del(prefix + key);
+          return multi.exec();
+        });
       }
     } catch (error) {
       this.mustReset = true;
@@ -180,13 +175,12 @@ export class RedisCacheStore implements CacheStore {
 
   async epoch(): Promise<number> {
     try {
-      return Number((await this.redis.get(`${PREFIX}epoch`)) ?? 0);
+      return Number((await this.link.run((r) => r.get(`${this.prefix}epoch`))) ?? 0);
     } catch {
       return -1;
     }
   }
 
-  async close(): Promise<void> {
-    this.redis.disconnect();
-  }
+  /** The link belongs to the server (shared with the rate limiter and the bus). */
+  async close(): Promise<void> {}
 }

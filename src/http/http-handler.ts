@@ -22,7 +22,7 @@ export interface HttpHandlerDeps {
   logger: Logger;
   metrics: Metrics;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Whether the service can answer: database (and Redis, when configured) reachable. */
+  /** Whether the service can answer (the database); checks also report a degraded Redis. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
 

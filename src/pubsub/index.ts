@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { RedisLink } from "../shared/redis-link";
 import { Bus } from "./bus";
 import { MemoryBus } from "./memory-bus";
 import { RedisBus } from "./redis-bus";
@@ -6,10 +7,10 @@ import { RedisBus } from "./redis-bus";
 export { Topic } from "./bus";
 export type { Bus, BusMessage } from "./bus";
 
-/** The one place where the backend is chosen: Redis when a URL is configured, memory otherwise. */
-export async function createBus(redisUrl: string | undefined, logger: Logger): Promise<Bus> {
-  if (!redisUrl) return new MemoryBus();
-  const bus = new RedisBus(redisUrl, logger);
+/** The one place where the backend is chosen: Redis when a link is configured, memory otherwise. */
+export async function createBus(redis: RedisLink | undefined, logger: Logger): Promise<Bus> {
+  if (!redis) return new MemoryBus();
+  const bus = new RedisBus(redis, logger);
   try {
     await bus.waitUntilReady();
   } catch {

@@ -50,6 +50,8 @@ export class Metrics {
     activeSubscriptions: () => number;
     pool: () => { total: number; idle: number; waiting: number };
     statements: () => number;
+    /** With REDIS_URL: whether Redis answers (else the fallbacks serve). */
+    redisUp?: () => boolean;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: "newsgraph_" });
     new Gauge({
@@ -89,6 +91,17 @@ export class Metrics {
         this.set({ state: "waiting" }, p.waiting);
       },
     });
+    const redisUp = probes.redisUp;
+    if (redisUp) {
+      new Gauge({
+        name: "newsgraph_redis_up",
+        help: "1 while Redis answers; 0 while it is down or stalled and the instance runs on its fallbacks",
+        registers: [this.registry],
+        collect() {
+          this.set(redisUp() ? 1 : 0);
+        },
+      });
+    }
   }
 
   /** A bounded label for a client-chosen operation name. */

@@ -1,6 +1,6 @@
-import Redis from "ioredis";
 import type { Logger } from "pino";
 import { Clock } from "./clock";
+import { RedisLink, RedisUnavailableError } from "./redis-link";
 
 export interface RateDecision {
   allowed: boolean;
@@ -56,53 +56,50 @@ export class MemoryRateLimiter implements RateLimiter {
 }
 
 /**
- * Shared by every instance through Redis. When Redis cannot answer, it falls
- * back to this instance's own counters rather than refuse or let everything
- * through: comments keep working, limits keep holding per instance.
+ * Shared by every instance of the deployment through Redis (counters in its
+ * namespace). When Redis cannot answer (down, stalled: every call is bounded),
+ * it falls back to this instance's own counters rather than refuse or let
+ * everything through: comments keep working, limits keep holding per instance.
  */
 export class RedisRateLimiter implements RateLimiter {
-  private readonly redis: Redis;
   private readonly fallback: MemoryRateLimiter;
 
   constructor(
-    url: string,
+    private readonly link: RedisLink,
     clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    this.redis.on("error", () => undefined);
     this.fallback = new MemoryRateLimiter(clock);
   }
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
-    const redisKey = `newsgraph:rate:${key}`;
+    const redisKey = this.link.key(`rate:${key}`);
     try {
-      const results = await this.redis
-        .multi()
-        .set(redisKey, 0, "EX", windowSeconds, "NX")
-        .incr(redisKey)
-        .pttl(redisKey)
-        .exec();
+      const results = await this.link.run((redis) =>
+        redis.multi().set(redisKey, 0, "EX", windowSeconds, "NX").incr(redisKey).pttl(redisKey).exec(),
+      );
       const count = Number(results?.[1]?.[1]);
       const ttl = Number(results?.[2]?.[1]);
       if (!Number.isFinite(count)) throw new Error("unexpected reply from redis");
       if (count <= limit) return { allowed: true, retryAfterSeconds: 0 };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, "rate limiter: redis unavailable, counting locally");
+      // The link logs when Redis goes away; a call it skipped needs no line of its own.
+      if (!(error instanceof RedisUnavailableError))
+        this.logger.warn({ err: (error as Error).message }, "rate limiter: redis unavailable, counting locally");
       return this.fallback.hit(key, limit, windowSeconds);
     }
   }
 
   async claim(key: string, windowSeconds: number): Promise<boolean> {
     try {
-      return (await this.redis.set(`newsgraph:claim:${key}`, "1", "EX", windowSeconds, "NX")) === "OK";
+      const claimKey = this.link.key(`claim:${key}`);
+      return (await this.link.run((redis) => redis.set(claimKey, "1", "EX", windowSeconds, "NX"))) === "OK";
     } catch {
       return this.fallback.claim(key, windowSeconds);
     }
   }
 
-  async close(): Promise<void> {
-    this.redis.disconnect();
-  }
+  /** The link belongs to the server (shared with the cache and the bus). */
+  async close(): Promise<void> {}
 }

@@ -65,7 +65,7 @@ export function dataOf<R>(res: GraphQLResult<R>): R {
 }
 
 /**
- * Watches the shared Redis store's purge counter (newsgraph:cache:epoch). Another
+ * Watches the shared Redis store's purge counter (<namespace>cache:epoch). Another
  * run's write moves it too, and may purge an entry of ours whose tags match (tags
  * name database ids, which every run's database reuses), or make the plugin skip a
  * store: a HIT we expected can then honestly be a MISS. The suites retry only in
@@ -76,14 +76,18 @@ export class PurgeWatch {
   /** The counter before each of the last two requests. */
   private seen: number[] = [];
 
-  constructor(redisUrl: string | undefined) {
-    this.redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  private readonly prefix: string;
+
+  constructor(server: TestServer) {
+    const url = server.config.redisUrl;
+    this.redis = url ? new Redis(url, { maxRetriesPerRequest: 1 }) : null;
+    this.prefix = `${server.redisNamespace}cache:`;
   }
 
   /** The store's purge count; 0 for a memory store (whose purges are all this file's). */
   async epoch(): Promise<number> {
     if (!this.redis) return 0;
-    return Number((await this.redis.get("newsgraph:cache:epoch")) ?? 0);
+    return Number((await this.redis.get(`${this.prefix}epoch`)) ?? 0);
   }
 
   /** Call before a request that does not go through the tracked server's request(). */
@@ -108,7 +112,7 @@ export class PurgeWatch {
   /** Seconds an entry of the shared store has left (-2 when absent); null for a memory store. */
   async ttl(key: string): Promise<number | null> {
     if (!this.redis) return null;
-    return this.redis.ttl(`newsgraph:cache:${key}`);
+    return this.redis.ttl(this.prefix + key);
   }
 
   get shared(): boolean {

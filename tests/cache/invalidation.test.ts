@@ -42,7 +42,7 @@ function harness(overrides: Partial<Config>, clock?: ManualClock) {
   };
   beforeAll(async () => {
     h.server = await startTestServer({ ...overrides, ...NO_RATE_LIMIT, feedPollMs: 0 }, clock ? { clock } : {});
-    h.watch = new PurgeWatch(overrides.redisUrl);
+    h.watch = new PurgeWatch(h.server);
     h.watch.track(h.server);
     h.editor = await h.server.token("cache-invalidation-editor", "EDITOR");
   });

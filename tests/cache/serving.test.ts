@@ -36,7 +36,7 @@ describe.each(STORES)("response cache, %s: serving", (_name, store) => {
 
   beforeAll(async () => {
     server = await startTestServer({ ...store, ...NO_RATE_LIMIT, feedPollMs: 0 });
-    watch = new PurgeWatch(store.redisUrl);
+    watch = new PurgeWatch(server);
     watch.track(server);
     editor = await server.token("cache-serving-editor", "EDITOR");
   });

@@ -1,7 +1,7 @@
 /**
  * Processes the fault and shutdown tests own: a private PostgreSQL cluster
  * (initdb into a temp dir, run as the postgres OS user, on a free port) that
- * the test may stop, freeze and restart, a private Redis, and newsgraph itself
+ * the test may stop, freeze and restart, a private Redis (likewise), and newsgraph itself
  * as a child process. The shared PostgreSQL on 5432 is never touched.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -127,6 +127,9 @@ export interface PrivateRedis {
   readonly url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that keeps its connections open and never answers (stop() still kills it). */
+  freeze(): void;
+  thaw(): void;
 }
 
 /** redis-server on a free port, without persistence; stop() kills it, start() brings it back on the same port. */
@@ -165,6 +168,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       });
     },
     start,
+    freeze() {
+      child?.kill("SIGSTOP");
+    },
+    thaw() {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGCONT");
+    },
   };
 }
 
