@@ -3,6 +3,7 @@ import { AddTokensAndFeedEvents1795999162000 } from "./1795999162000-add-tokens-
 import { AddCommentEmailIndex1795999468000 } from "./1795999468000-add-comment-email-index";
 import { IndexCommentParents1796004608000 } from "./1796004608000-index-comment-parents";
 import { MaintainPublishedCounts1796100000000 } from "./1796100000000-maintain-published-counts";
+import { AddCommentSenderKeys1796200000000 } from "./1796200000000-add-comment-sender-keys";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AddCommentEmailIndex1795999468000,
   IndexCommentParents1796004608000,
   MaintainPublishedCounts1796100000000,
+  AddCommentSenderKeys1796200000000,
 ];
