@@ -4,6 +4,7 @@ import { AddCommentEmailIndex1795999468000 } from "./1795999468000-add-comment-e
 import { IndexCommentParents1796004608000 } from "./1796004608000-index-comment-parents";
 import { MaintainPublishedCounts1796100000000 } from "./1796100000000-maintain-published-counts";
 import { AddDeploymentId1796200000000 } from "./1796200000000-add-deployment-id";
+import { AddCommentSenderKeys1796200000001 } from "./1796200000001-add-comment-sender-keys";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   IndexCommentParents1796004608000,
   MaintainPublishedCounts1796100000000,
   AddDeploymentId1796200000000,
+  AddCommentSenderKeys1796200000001,
 ];

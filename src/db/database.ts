@@ -137,6 +137,17 @@ export class Database implements Queryable {
   }
 }
 
+/**
+ * What a parameter was, not what it held: statements carry commenters' emails,
+ * and no log line may (numbers and flags are kept, they help and hold nothing).
+ */
+function shape(value: unknown): unknown {
+  if (value === null || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "string") return `[string of ${value.length}]`;
+  if (Array.isArray(value)) return `[array of ${value.length}]`;
+  return `[${value instanceof Date ? "date" : typeof value}]`;
+}
+
 /** Feeds every statement TypeORM sends into the counter; logs them at trace level. */
 class CountingLogger implements OrmLogger {
   constructor(
@@ -146,7 +157,7 @@ class CountingLogger implements OrmLogger {
 
   logQuery(query: string, parameters?: unknown[]): void {
     this.counter.record();
-    if (this.logger.isLevelEnabled("trace")) this.logger.trace({ query, parameters }, "sql");
+    if (this.logger.isLevelEnabled("trace")) this.logger.trace({ query, parameters: parameters?.map(shape) }, "sql");
   }
 
   logQueryError(error: string | Error, query: string): void {

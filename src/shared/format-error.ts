@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLFormattedError } from "graphql";
+import { GraphQLError, GraphQLFormattedError, Kind, print } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
 import { AppError } from "./errors";
@@ -39,16 +39,62 @@ function isTransient(error: unknown): boolean {
   return e.driverError !== undefined && e.driverError !== error && isTransient(e.driverError);
 }
 
-const ECHOED_VARIABLE = /^(Variable "\$[^"]+" got invalid value) .*?((?: at "[^"]*")?; [^;]*)$/s;
 const EMAIL = /[^\s@"'<>(),;:{}[\]]+@[^\s@"'<>(),;:{}[\]]+\.[A-Za-z]{2,}/g;
+const VALUE_KINDS = new Set<string>([
+  Kind.STRING,
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+]);
 
 /**
- * graphql-js echoes a rejected variable's value in its message, which for
- * addComment would include the commenter's email. The value is dropped, and
- * anything shaped like an email address is redacted from every message.
+ * graphql-js repeats what the client sent in its request errors: a variable's
+ * value (with, again, the part that failed), a literal argument, the token a
+ * syntax error stopped at. For addComment that would be the commenter's email,
+ * in whatever shape it was sent, so no submitted value is repeated at all: the
+ * errors are taken apart from their structure (the variable, the failing part,
+ * the literal's node), not by recognising what an address looks like. The
+ * address pattern stays only as a last net for other messages.
  */
-export function withoutEchoedInput(message: string): string {
-  return message.replace(ECHOED_VARIABLE, "$1$2").replace(EMAIL, "[redacted]");
+export function withoutEchoedInput(message: string, error?: unknown): string {
+  let safe = message;
+  if (error instanceof GraphQLError) {
+    const reason = error.originalError?.message;
+    const node = error.nodes?.[0];
+    if (node?.kind === Kind.VARIABLE_DEFINITION && reason !== undefined) {
+      safe = withoutVariableValue(message, node.variable.name.value, reason);
+    } else {
+      for (const n of error.nodes ?? []) {
+        if (VALUE_KINDS.has(n.kind)) safe = safe.split(print(n)).join("[value]");
+      }
+    }
+  }
+  if (safe.startsWith("Syntax Error: ")) {
+    safe = safe
+      // Parser: `found String "<its value>".`, `Unexpected Name "<it>".`
+      .replace(/((?:found|Unexpected) (?:String|BlockString|Name|Int|Float)) "[\s\S]*"\.$/, "$1.")
+      // Lexer: `Invalid Unicode escape sequence: "\u12".`, `Unexpected character: U+0007.`
+      .replace(/: (?:U\+[0-9A-F]{4,6}|"[\s\S]*")\.$/, ".");
+  }
+  return safe.replace(EMAIL, "[redacted]");
+}
+
+/**
+ * `Variable "$v" got invalid value <value>[ at "v.path"]; <reason>`, where the
+ * reason (the originalError's message) often repeats the failing part: both go.
+ */
+function withoutVariableValue(message: string, name: string, reason: string): string {
+  const head = `Variable "$${name}" got invalid value `;
+  if (!message.startsWith(head) || !message.endsWith(`; ${reason}`)) return message;
+  const rest = message.slice(head.length, message.length - reason.length - 2);
+  const path = / at "[^"]*"$/.exec(rest);
+  const value = path ? rest.slice(0, path.index) : rest;
+  const cleanReason = value ? reason.split(value).join("[value]") : reason;
+  return `${head.trimEnd()}${path ? path[0] : ""}; ${cleanReason}`;
 }
 
 /**
@@ -83,7 +129,7 @@ export function createErrorFormatter(
       count(String(code ?? "UNKNOWN"));
       const { stacktrace: _, http: __, ...rest } = formatted.extensions ?? {};
       const extensions = { ...rest, code };
-      let message = withoutEchoedInput(formatted.message);
+      let message = withoutEchoedInput(formatted.message, original);
       if (production) message = message.replace(/ ?Did you mean .*$/s, "");
       return { ...formatted, message, extensions };
     }

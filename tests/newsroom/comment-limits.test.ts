@@ -165,6 +165,42 @@ describe("rate limit", () => {
     ok(await add(commentInput(articleId, { email }), freshIp()));
   });
 
+  test("the per-email limit counts plus-tags, letter case and full-width forms as one commenter", async () => {
+    clock.advance(WINDOW_SECONDS * 1000);
+    const local = unique("tagged").replace(/-/g, "");
+    const fullWidth = [...local].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join("");
+    const forms = [`${local}+1@example.com`, `${local.toUpperCase()}+2@Example.COM`, `${fullWidth}@example.com`];
+    for (const email of forms) ok(await add(commentInput(articleId, { email }), freshIp()));
+    expectRateLimited(
+      await add(commentInput(articleId, { email: `${local}+3@example.com` }), freshIp()),
+      WINDOW_SECONDS,
+    );
+    expectRateLimited(await add(commentInput(articleId, { email: `${local}@example.com` }), freshIp()), WINDOW_SECONDS);
+    // Stored as given, for the moderators.
+    const stored = await server.db.query<{ email: string }>("SELECT email FROM comments WHERE email = ANY($1)", [
+      forms,
+    ]);
+    expect(stored.map((r) => r.email).sort()).toEqual([...forms].sort());
+    // Dots are kept: another address, another commenter.
+    ok(await add(commentInput(articleId, { email: `${local.slice(0, 3)}.${local.slice(3)}@example.com` }), freshIp()));
+  });
+
+  test("a refused comment resent with its key is refused again: of 15 sends, each refused one resent, the limit's are stored", async () => {
+    const ip = freshIp();
+    const before = await rows();
+    let refused = 0;
+    for (let i = 0; i < 15; i++) {
+      const input = commentInput(articleId, { idempotencyKey: unique("resend") });
+      const res = await add(input, ip);
+      if (!res.errors) continue;
+      refused++;
+      expectRateLimited(res, WINDOW_SECONDS);
+      expectRateLimited(await add({ ...input }, ip), WINDOW_SECONDS);
+    }
+    expect(refused).toBe(15 - LIMIT);
+    expect(await rows()).toBe(before + LIMIT);
+  });
+
   test("the limit holds under concurrency: of 8 simultaneous comments from one address, 3 are stored", async () => {
     const ip = freshIp();
     const before = await rows();

@@ -20,6 +20,7 @@ import {
   NewsroomRelatedDocument,
   NewsroomSearchDocument,
   NewsroomTopicDocument,
+  NewsroomUpdateArticleDocument,
 } from "../generated/graphql";
 import { startTestServer, TestServer } from "../support/server";
 
@@ -208,4 +209,32 @@ test("once the scheduled piece goes live it shows everywhere, for everyone", asy
     author: baseline.author + 2,
     published: baseline.published + 2,
   });
+});
+
+test("a slug held by an article a writer may not see is not revealed to them: they get the next free one", async () => {
+  for (const holder of [hidden.DRAFT, hidden.ARCHIVED]) {
+    const asked = { title: `Same idea ${WORD}`, slug: holder.slug, body: "Quiet." };
+    const created = await server.request(NewsroomCreateArticleDocument, { input: asked }, as("otherWriter"));
+    expect(ok(created).createArticle.slug).toBe(`${holder.slug}-2`);
+    // Renaming to it likewise; the article's own slug counts as free.
+    const other = ok(
+      await server.request(NewsroomCreateArticleDocument, { input: { ...asked, slug: undefined } }, as("otherWriter")),
+    ).createArticle;
+    const renamed = await server.request(
+      NewsroomUpdateArticleDocument,
+      { id: other.id, input: { slug: holder.slug } },
+      as("otherWriter"),
+    );
+    expect(ok(renamed).updateArticle.slug).toBe(`${holder.slug}-3`);
+    const again = await server.request(
+      NewsroomUpdateArticleDocument,
+      { id: other.id, input: { slug: holder.slug } },
+      as("otherWriter"),
+    );
+    expect(ok(again).updateArticle.slug).toBe(`${holder.slug}-3`);
+    // Those who may see the holder are told, as before.
+    for (const v of ["byline", "editor"] as const) {
+      expectError(await server.request(NewsroomCreateArticleDocument, { input: asked }, as(v)), "CONFLICT", ["slug"]);
+    }
+  }
 });

@@ -3,7 +3,7 @@ import { RowMapper } from "../../db/sql";
 import { Bus } from "../../pubsub";
 import { Purger, articleEdited, articleVisibilityChanged, noPurge } from "../../cache/cache-tags";
 import { Clock } from "../../shared/clock";
-import { BadInputError, conflict, forbidden, notFound } from "../../shared/errors";
+import { BadInputError, forbidden, notFound } from "../../shared/errors";
 import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
@@ -11,6 +11,7 @@ import { Viewer, isEditor } from "../auth/viewer";
 import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
 import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
+import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
 import { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
 
 export const MAX_TITLE = 300;
@@ -52,7 +53,8 @@ export class ArticleEditorService {
         return await this.db.transaction(async (tx) => {
           const authorIds = await this.bylineIds(tx, caller, input.authorSlugs ?? null);
           const topicIds = await this.topicIds(tx, input.topicSlugs ?? []);
-          const slug = input.slug ?? (await this.freeSlug(tx, slugify(title)));
+          const slug =
+            input.slug != null ? await requestedSlug(tx, caller, input.slug, null) : await freeSlug(tx, slugify(title));
           const { html, wordCount } = renderBody(input.body);
           const now = this.clock.now();
           const [row] = await tx.query(
@@ -66,8 +68,8 @@ export class ArticleEditorService {
         });
       } catch (error) {
         if (!isUniqueViolation(error, "UQ_")) throw error;
-        if (input.slug != null) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
-        if (attempt >= MAX_SLUG_ATTEMPTS) throw error; // a generated slug raced another writer's, again
+        // The slug raced another writer's (seen on the next attempt as taken, or given the next free one).
+        if (attempt >= MAX_SLUG_ATTEMPTS) throw input.slug != null ? slugTaken(input.slug) : error;
       }
     }
   }
@@ -99,7 +101,7 @@ export class ArticleEditorService {
           sets.push(`${column} = $${params.length}`);
         };
         if (title !== undefined) set("title", title);
-        if (input.slug != null) set("slug", input.slug);
+        if (input.slug != null) set("slug", await requestedSlug(tx, caller, input.slug, id));
         if (standfirst !== undefined) set("standfirst", standfirst || null);
         if (input.body != null) {
           const { html, wordCount } = renderBody(input.body);
@@ -126,7 +128,7 @@ export class ArticleEditorService {
         return updated;
       });
     } catch (error) {
-      if (isUniqueViolation(error, "UQ_")) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
+      if (isUniqueViolation(error, "UQ_")) throw slugTaken(input.slug!);
       throw error;
     }
   }
@@ -306,16 +308,5 @@ export class ArticleEditorService {
         topicIds,
       ]);
     }
-  }
-
-  /** The slug itself when free, else the first free "slug-N". */
-  private async freeSlug(conn: Queryable, base: string): Promise<string> {
-    const rows: { slug: string }[] = await conn.query("SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2", [
-      base,
-      `${base}-%`,
-    ]);
-    const taken = new Set(rows.map((r) => r.slug));
-    if (!taken.has(base)) return base;
-    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
 }

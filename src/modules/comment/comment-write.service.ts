@@ -16,6 +16,7 @@ import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
 import { Comment, CommentStatus } from "./comment.entity";
 import { AddCommentInput } from "./comment-write.inputs";
 import { SpamRules, holdReason } from "./spam-rules";
+import { emailCounterKey, senderKey } from "./comment-email";
 
 /** Replies nest at most this deep below a top-level comment (depth 0). */
 export const MAX_REPLY_DEPTH = 5;
@@ -55,6 +56,9 @@ export class CommentWriteService {
     private readonly cache: Purger = noPurge,
   ) {}
 
+  /** Submissions with an idempotency key being handled here now, by article and key. */
+  private readonly inFlight = new Map<string, Promise<Comment>>();
+
   /**
    * Validates, rate-limits and stores a comment: APPROVED at once in post
    * moderation unless a spam rule holds it, PENDING in pre moderation. A retry
@@ -62,24 +66,28 @@ export class CommentWriteService {
    */
   async add(who: Commenter, input: AddCommentInput): Promise<Comment> {
     const s = this.validate(input);
-    if (s.key) {
-      const existing = await this.byKey(this.db, s);
-      if (existing) return existing;
+    if (!s.key) return this.charged(who, s, input);
+    // Retries of one key take turns on this instance, so that racing retries are charged once: the
+    // first is stored (or refused), and the rest find it. Across instances each may be charged.
+    const turn = `${s.articleId}:${s.key}`;
+    for (let busy = this.inFlight.get(turn); busy; busy = this.inFlight.get(turn)) await busy.catch(() => undefined);
+    const attempt = (async () => (await this.byKey(this.db, s)) ?? this.charged(who, s, input))();
+    this.inFlight.set(turn, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inFlight.delete(turn);
     }
-    // Racing retries of one submission (same key) are one comment: only the first is charged.
-    const charge =
-      !s.key || (await this.limiter.claim(`comment:${s.articleId}:${s.key}`, this.policy.rateWindowSeconds));
-    for (const [scope, value] of !charge
-      ? []
-      : ([
-          ["ip", who.clientIp],
-          ["email", s.email.toLowerCase()],
-        ] as const)) {
-      const decision = await this.limiter.hit(
-        `comment:${scope}:${value}`,
-        this.policy.rateLimit,
-        this.policy.rateWindowSeconds,
-      );
+  }
+
+  /**
+   * Charges the address and the commenter, then stores. Nothing that depends on the
+   * email runs before the charge, and a refused attempt leaves nothing behind: its
+   * retry is charged again, like any new comment.
+   */
+  private async charged(who: Commenter, s: Submission, input: AddCommentInput): Promise<Comment> {
+    for (const key of [`comment:ip:${who.clientIp}`, `comment:email:${emailCounterKey(s.email)}`]) {
+      const decision = await this.limiter.hit(key, this.policy.rateLimit, this.policy.rateWindowSeconds);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
     }
     return this.db.transaction(async (tx) => {
@@ -96,14 +104,27 @@ export class CommentWriteService {
         }
         depth = parent.depth + 1;
       }
-      const status = await this.initialStatus(tx, s, input.honeypot ?? null);
+      const sender = senderKey(s.email, who.clientIp);
+      const status = await this.initialStatus(tx, s, sender, input.honeypot ?? null);
       const inserted = await tx.query(
         `INSERT INTO comments (article_id, parent_id, depth, author_name, email, website, body, status, created_at,
-           idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           idempotency_key, sender_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (article_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id`,
-        [s.articleId, s.parentId, depth, s.authorName, s.email, s.website, s.body, status, this.clock.now(), s.key],
+        [
+          s.articleId,
+          s.parentId,
+          depth,
+          s.authorName,
+          s.email,
+          s.website,
+          s.body,
+          status,
+          this.clock.now(),
+          s.key,
+          sender,
+        ],
       );
       if (!inserted.length) {
         // A concurrent retry with the same key committed first: answer as it did.
@@ -163,6 +184,7 @@ export class CommentWriteService {
     const authorName = errors.text(input.authorName, "authorName", 1, 80);
     const email = input.email.trim();
     if (!email) errors.add("email", "is required");
+    else if (hasNul(email)) errors.add("email", "must not contain NUL characters");
     else errors.check(isEmail(email), "email", "is not a valid email address");
     let website: string | null = null;
     if (input.website != null && input.website.trim() !== "") {
@@ -179,18 +201,20 @@ export class CommentWriteService {
     return { articleId, parentId, authorName, email, website, body, key };
   }
 
-  /** The comment stored under this submission's key, if any; CONFLICT when the key was used for something else. */
+  /**
+   * The comment stored under this submission's key, if any; CONFLICT when the key was used for
+   * something else. The email is not compared: the answer must not tell whether a guessed address
+   * is the one the comment was sent with (the key, chosen by the client, already identifies it).
+   */
   private async byKey(conn: Queryable, s: Submission): Promise<Comment | null> {
     const [row] = await conn.query(
-      `SELECT ${this.rows.columns(Comment, "c")}, c.email FROM comments c
-       WHERE c.article_id = $1 AND c.idempotency_key = $2`,
+      `SELECT ${this.rows.columns(Comment, "c")} FROM comments c WHERE c.article_id = $1 AND c.idempotency_key = $2`,
       [s.articleId, s.key],
     );
     if (!row) return null;
     const same =
       row.body === s.body &&
       row.author_name === s.authorName &&
-      String(row.email).toLowerCase() === s.email.toLowerCase() &&
       (row.parent_id ?? null) === s.parentId &&
       (row.website ?? null) === s.website;
     if (!same) throw conflict("This idempotencyKey was used for a different comment", { idempotencyKey: "reused" });
@@ -211,13 +235,20 @@ export class CommentWriteService {
     return row.id;
   }
 
-  private async initialStatus(conn: Queryable, s: Submission, honeypot: string | null): Promise<CommentStatus> {
+  private async initialStatus(
+    conn: Queryable,
+    s: Submission,
+    sender: string,
+    honeypot: string | null,
+  ): Promise<CommentStatus> {
     if (this.policy.moderation === "pre") return CommentStatus.PENDING;
     if (holdReason(this.policy, s.body, honeypot)) return CommentStatus.PENDING;
+    // The same body from the same sender: email and client address, so that copying a public comment
+    // with a guessed address, from anywhere else, is held or not alike whoever the address belongs to.
     const [repeat] = await conn.query(
-      `SELECT 1 FROM comments WHERE lower(email) = lower($1) AND body = $2 AND created_at > $3::timestamptz - interval '24 hours'
+      `SELECT 1 FROM comments WHERE sender_key = $1 AND body = $2 AND created_at > $3::timestamptz - interval '24 hours'
        LIMIT 1`,
-      [s.email, s.body, this.clock.now()],
+      [sender, s.body, this.clock.now()],
     );
     return repeat ? CommentStatus.PENDING : CommentStatus.APPROVED;
   }

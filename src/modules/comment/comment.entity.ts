@@ -20,8 +20,7 @@ registerEnumType(CommentStatus, { name: "CommentStatus" });
 @Index("comments_article_status_idx", ["articleId", "status"])
 @Index("comments_parent_idx", ["parentId"])
 @Index("comments_queue_idx", ["status", "createdAt"])
-// lower(email): an expression index, owned by its migration.
-@Index("comments_email_idx", { synchronize: false })
+@Index("comments_sender_idx", ["senderKey", "createdAt"])
 @Index("comments_idempotency_idx", ["articleId", "idempotencyKey"], {
   unique: true,
   where: "idempotency_key IS NOT NULL",
@@ -69,6 +68,13 @@ export class Comment implements Node {
   @CreateDateColumn({ type: "timestamptz", precision: 3 })
   @Field(() => Date)
   createdAt: Date;
+
+  /**
+   * Who sent it, for the repeated-body rule only: a hash of the normalised email and the client
+   * address together (see comment-email.ts). Never selected by read queries.
+   */
+  @Column({ type: "varchar", length: 64, nullable: true, select: false })
+  senderKey: string | null;
 
   /** A client's retry key, unique per article so that racing retries store one comment. */
   @Column({ type: "varchar", length: 128, nullable: true, select: false })
