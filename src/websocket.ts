@@ -116,7 +116,14 @@ export function attachWebSocket(
     const viewer = extra.viewer ?? null;
     // The socket was authenticated at connection_init; the token may have been revoked since.
     // verify() closes every socket holding a stale token, this one included.
-    if (viewer && !(await tokens.verify(viewer))) return [unauthenticated("Invalid or revoked token")];
+    if (viewer) {
+      try {
+        if (!(await tokens.verify(viewer))) return [unauthenticated("Invalid or revoked token")];
+      } catch (error) {
+        // The database failed, not the request: refuse this operation (masked as INTERNAL_SERVER_ERROR), keep the socket.
+        return [new GraphQLError("The token could not be checked", { originalError: error as Error })];
+      }
+    }
     const operation = getOperationAST(document, payload.operationName);
     // Subscriptions share loaders per feed event; a query or mutation sent over the socket is an
     // ordinary request with loaders of its own and the client's address (for rate limits).

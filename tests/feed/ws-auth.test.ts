@@ -117,6 +117,27 @@ describe("the token is checked again before each operation", () => {
     expect(server.services.feedDispatcher.listenerCount).toBe(0);
   });
 
+  test("a token check that fails (the database, not the token) refuses the operation and keeps the socket", async () => {
+    const { server, pool } = env;
+    const editor = await tokenOf(server, "EDITOR");
+    const raw = await openSocket(pool, editor.token);
+    const auth = server.services.auth;
+    const liveRoles = auth.liveRoles;
+    auth.liveRoles = () => Promise.reject(Object.assign(new Error("Connection terminated"), { code: "57P01" }));
+    try {
+      raw.subscribe("failed", ViewerDocument, {});
+      const failed = await raw.frame((f) => f.id === "failed" && f.type === "error", "the refusal");
+      expect(failed.payload.map((e: any) => [e.message, e.extensions.code])).toEqual([
+        ["Internal server error", "INTERNAL_SERVER_ERROR"],
+      ]);
+    } finally {
+      auth.liveRoles = liveRoles;
+    }
+    raw.subscribe("again", ViewerDocument, {});
+    const again = await raw.frame((f) => f.id === "again" && f.type === "next", "the viewer");
+    expect(again.payload.data.viewer.role).toBe("EDITOR");
+  });
+
   test("role errors have one wording, anonymous or below the role, over HTTP and WebSocket", async () => {
     const { server, pool, articleId } = env;
     const writer = await tokenOf(server, "WRITER");
