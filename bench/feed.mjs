@@ -55,6 +55,8 @@ function startServer(databaseUrl) {
     COMMENT_RATE_LIMIT: "1000000",
     RESPONSE_CACHE: "false",
     SCHEDULER_INTERVAL_MS: "0",
+    // Every subscriber connects from this one address.
+    WS_MAX_SOCKETS_PER_ADDRESS: String(N + 10),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
   delete env.DATA_DIR;

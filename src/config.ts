@@ -44,6 +44,15 @@ export interface Config {
   readonly wsKeepAliveMs: number;
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly wsInitTimeoutMs: number;
+  /**
+   * How often open sockets' tokens are checked again (the bound on how long a revoked token keeps
+   * a socket open when the revocation's bus message is lost, or it was revoked outside the service).
+   */
+  readonly wsTokenRecheckMs: number;
+  /** Operations in progress on one socket (subscriptions included); one more is refused with RATE_LIMITED. */
+  readonly wsMaxSubscriptionsPerSocket: number;
+  /** Open sockets per client address (see trustProxy); one more is closed with 4429. */
+  readonly wsMaxSocketsPerAddress: number;
   readonly introspection: boolean;
   /** Cache anonymous query responses (memory, or Redis with REDIS_URL). */
   readonly responseCache: boolean;
@@ -140,6 +149,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     wsMaxBufferedBytes: int(env, "WS_MAX_BUFFERED_BYTES", 1024 * 1024, 1024),
     wsKeepAliveMs: int(env, "WS_KEEPALIVE_MS", 12_000, 0),
     wsInitTimeoutMs: int(env, "WS_INIT_TIMEOUT_MS", 3_000, 100),
+    wsTokenRecheckMs: int(env, "WS_TOKEN_RECHECK_MS", 5_000, 100),
+    wsMaxSubscriptionsPerSocket: int(env, "WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 100, 1),
+    wsMaxSocketsPerAddress: int(env, "WS_MAX_SOCKETS_PER_ADDRESS", 50, 1),
     introspection: bool(env, "INTROSPECTION", true),
     responseCache: bool(env, "RESPONSE_CACHE", true),
     dataloaders: bool(env, "BENCH_DATALOADERS", true),

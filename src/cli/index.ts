@@ -5,6 +5,7 @@ import { Database } from "../db/database";
 import { createLogger } from "../logger";
 import { entities } from "../modules";
 import { AuthService } from "../modules/auth/auth.service";
+import { createBus } from "../pubsub";
 import { Role } from "../modules/auth/role";
 import { BENCH_DEFAULTS, seedBench } from "../seed/bench";
 import { seedDemo } from "../seed/demo";
@@ -168,7 +169,17 @@ async function token(db: Database, args: string[]): Promise<void> {
     case "revoke": {
       const id = Number(values.id);
       if (!Number.isInteger(id) || id < 1) throw new UsageError("token revoke needs --id N");
-      if (!(await auth.revokeToken(id))) throw new UsageError(`no active token with id ${id}`);
+      // Through Redis the running instances hear of it and close the token's open sockets at once;
+      // without it they find out at their next re-check (WS_TOKEN_RECHECK_MS).
+      const { redisUrl } = loadConfig();
+      const bus = redisUrl
+        ? await createBus(redisUrl, createLogger(process.env.LOG_LEVEL ?? "warn", "newsgraph-cli"))
+        : undefined;
+      try {
+        if (!(await new AuthService(db, bus).revokeToken(id))) throw new UsageError(`no active token with id ${id}`);
+      } finally {
+        await bus?.close();
+      }
       console.error(`token ${id} revoked`);
       return;
     }

@@ -74,7 +74,7 @@ export function createServices(deps: ServiceDeps): Services {
     ),
     articleEditor,
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
-    auth: new AuthService(db),
+    auth: new AuthService(db, bus),
     author: new AuthorService(db, rows),
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),

@@ -3,6 +3,8 @@ import { Params, RowMapper, groupBy } from "../../db/sql";
 import { BadInputError, unauthenticated } from "../../shared/errors";
 import { Keyset, Page, PageRequest, toPage } from "../../shared/pagination";
 import { hasNul } from "../../shared/validation";
+import { roleNeeded } from "../auth/require-role";
+import { Role } from "../auth/role";
 import { Viewer } from "../auth/viewer";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
@@ -84,7 +86,7 @@ export class ArticleService {
       throw new BadInputError({ topicSlugs: "must not contain NUL characters" });
     }
     if (status !== ArticleStatus.PUBLISHED && !viewer) {
-      throw unauthenticated(`Listing ${status} articles needs a WRITER token or better`);
+      throw unauthenticated(roleNeeded(Role.WRITER, `Listing ${status} articles`));
     }
     if (filter.publishedAfter && filter.publishedBefore && filter.publishedAfter >= filter.publishedBefore) {
       throw new BadInputError({ publishedBefore: "must be later than publishedAfter" });

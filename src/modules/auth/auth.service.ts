@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Database } from "../../db/database";
+import { Params } from "../../db/sql";
+import { Bus, Topic } from "../../pubsub";
 import { AppError } from "../../shared/errors";
 import { Role } from "./role";
 import { Viewer } from "./viewer";
@@ -21,7 +23,11 @@ export interface TokenInfo {
 
 /** API tokens: issued by the CLI, presented as "Bearer <token>", stored only as a hash. */
 export class AuthService {
-  constructor(private readonly db: Database) {}
+  /** With a bus, a revocation is announced to every instance so that open WebSockets holding the token close. */
+  constructor(
+    private readonly db: Database,
+    private readonly bus?: Bus,
+  ) {}
 
   /**
    * The viewer for an Authorization value. No value is an anonymous reader; a
@@ -60,7 +66,21 @@ export class AuthService {
       "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id",
       [id],
     );
+    // The UPDATE has committed (one statement, no transaction). A lost message only delays the
+    // close until the sockets' periodic re-check, so a bus failure does not fail the revocation.
+    if (rows.length) await this.bus?.publish(Topic.TOKEN_CHANGED, { tokenId: id }).catch(() => undefined);
     return rows.length > 0;
+  }
+
+  /** The role of each of these tokens that is still live (absent: revoked or deleted). */
+  async liveRoles(ids: readonly number[]): Promise<Map<number, Role>> {
+    if (!ids.length) return new Map();
+    const q = new Params();
+    const rows = await this.db.query<{ id: number; role: Role }>(
+      `SELECT id, role FROM api_tokens WHERE revoked_at IS NULL AND id IN (${ids.map((id) => q.p(id)).join(", ")})`,
+      q.values,
+    );
+    return new Map(rows.map((r) => [r.id, r.role]));
   }
 
   async listTokens(authorSlug?: string): Promise<TokenInfo[]> {

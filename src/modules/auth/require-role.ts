@@ -2,9 +2,15 @@ import { forbidden, unauthenticated } from "../../shared/errors";
 import { Role, atLeast } from "./role";
 import { Viewer } from "./viewer";
 
+/**
+ * The one wording of a role requirement, for anonymous callers (UNAUTHENTICATED) and
+ * lower roles (FORBIDDEN) alike, over HTTP and WebSocket alike.
+ */
+export const roleNeeded = (least: Role, what = "This") => `${what} needs the ${least} role or better`;
+
 /** The viewer, when it holds `least` or better: UNAUTHENTICATED for anonymous callers, FORBIDDEN below the role. */
 export function requireRole(viewer: Viewer | null, least: Role): Viewer {
-  if (!viewer) throw unauthenticated(`This needs a ${least} token or better`);
-  if (!atLeast(viewer.role, least)) throw forbidden(`This needs the ${least} role or better`);
+  if (!viewer) throw unauthenticated(roleNeeded(least));
+  if (!atLeast(viewer.role, least)) throw forbidden(roleNeeded(least));
   return viewer;
 }
