@@ -14,7 +14,7 @@ import { FeedEventKind } from "./modules/feed/feed-log";
 import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";
-import { deploymentId } from "./db/deployment";
+import { deploymentRedis } from "./db/deployment";
 import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
@@ -94,10 +94,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, "migrations applied");
-    if (config.redisUrl) {
-      const namespace = `${config.redisPrefix}${await deploymentId(db)}:`;
-      redis = new RedisLink({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, namespace }, logger, "commands");
-    }
+    redis = await deploymentRedis(config, db, logger, "commands");
     bus = await createBus(redis, logger);
     limiter = redis ? new RedisRateLimiter(redis, clock, logger) : new MemoryRateLimiter(clock);
     cacheStore = redis ? new RedisCacheStore(redis, logger) : new MemoryCacheStore(config.responseCacheMaxEntries);

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { Database } from "../db/database";
+import { deploymentRedis } from "../db/deployment";
 import { createLogger } from "../logger";
 import { entities } from "../modules";
 import { AuthService } from "../modules/auth/auth.service";
@@ -171,14 +172,18 @@ async function token(db: Database, args: string[]): Promise<void> {
       if (!Number.isInteger(id) || id < 1) throw new UsageError("token revoke needs --id N");
       // Through Redis the running instances hear of it and close the token's open sockets at once;
       // without it they find out at their next re-check (WS_TOKEN_RECHECK_MS).
-      const { redisUrl } = loadConfig();
-      const bus = redisUrl
-        ? await createBus(redisUrl, createLogger(process.env.LOG_LEVEL ?? "warn", "newsgraph-cli"))
-        : undefined;
+      const logger = createLogger(process.env.LOG_LEVEL ?? "warn", "newsgraph-cli");
+      const redis = await deploymentRedis(loadConfig(), db, logger, "cli");
+      const bus = redis ? await createBus(redis, logger) : undefined;
+      // The link has no offline queue: wait (briefly) for it, or the servers learn at their next re-check.
+      await redis
+        ?.waitUntilHealthy(2_000)
+        .catch(() => logger.warn("redis not reachable; servers re-check tokens on their own"));
       try {
         if (!(await new AuthService(db, bus).revokeToken(id))) throw new UsageError(`no active token with id ${id}`);
       } finally {
         await bus?.close();
+        redis?.close();
       }
       console.error(`token ${id} revoked`);
       return;

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import { RedisLink } from "../shared/redis-link";
 import { Database } from "./database";
 
 /**
@@ -12,4 +15,20 @@ export async function deploymentId(db: Database): Promise<string> {
   ]);
   const rows = await db.query<{ id: string }>("SELECT id FROM deployment");
   return rows[0]!.id;
+}
+
+/**
+ * The Redis connection of this deployment (keys and channels under
+ * REDIS_PREFIX and the deployment id), or undefined without REDIS_URL. The
+ * server and the CLI use the same, so a CLI revocation reaches the servers.
+ */
+export async function deploymentRedis(
+  config: Pick<Config, "redisUrl" | "redisPrefix" | "redisTimeoutMs">,
+  db: Database,
+  logger: Logger,
+  name: string,
+): Promise<RedisLink | undefined> {
+  if (!config.redisUrl) return undefined;
+  const namespace = `${config.redisPrefix}${await deploymentId(db)}:`;
+  return new RedisLink({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, namespace }, logger, name);
 }
