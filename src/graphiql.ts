@@ -55,8 +55,13 @@ query FrontPage {
 
 const PAGE_STYLE = "html,body,#graphiql{height:100%;margin:0}";
 
-/** The page's policy: its scripts are all served files (no inline script), its one inline style by hash. */
-export const GRAPHIQL_CSP = pageCsp([PAGE_STYLE]);
+/**
+ * The page's policy: its scripts are all served files (no inline script, no eval). Inline styles are
+ * allowed: GraphiQL's dialogs (Radix's scroll lock) inject a <style> whose content is computed (the
+ * scrollbar's width), so no hash can name it, and the UMD bundle offers no way to give it a nonce.
+ * Styles cannot read the editors' text, and no script runs but the page's own.
+ */
+export const GRAPHIQL_CSP = pageCsp("any");
 
 /**
  * The page. `defaultHeaders` pre-fills the headers editor (e.g. the demo editor's token); the

@@ -21,14 +21,16 @@ const styleHash = (css: string) => `'sha256-${createHash("sha256").update(css, "
 
 /**
  * The policy of the HTML pages (GraphiQL, the widget's demo pages): scripts only from this origin
- * (no inline script, no eval), inline styles only the ones named here by hash, requests and
- * WebSockets only to this origin ('self' covers ws: and wss: on the same host).
+ * (no inline script, no eval), inline styles only the ones named here by hash (or any, for a page
+ * whose libraries compute them), requests and WebSockets only to this origin ('self' covers ws: and
+ * wss: on the same host).
  */
-export function pageCsp(inlineStyles: readonly string[]): string {
+export function pageCsp(inlineStyles: readonly string[] | "any"): string {
+  const styles = inlineStyles === "any" ? ["'unsafe-inline'"] : inlineStyles.map(styleHash);
   return [
     "default-src 'none'",
     "script-src 'self'",
-    ["style-src 'self'", ...inlineStyles.map(styleHash)].join(" "),
+    ["style-src 'self'", ...styles].join(" "),
     "connect-src 'self'",
     // GraphiQL's stylesheet embeds its fonts and a few images as data: URLs.
     "img-src 'self' data:",
