@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
+import { ConfigError, loadConfig } from "../../src/config";
 import { WIDGET_CSS } from "../../src/widget/client/widget-css";
 import { buildWidget } from "../browser/browser";
 import { captureLogger, CapturedLogger, STACK_TRACE } from "../support/hardening-helpers";
@@ -270,6 +271,15 @@ describe("methods", () => {
 });
 
 describe("METRICS_PORT", () => {
+  test("is read from the environment, with METRICS_HOST defaulting to HOST", () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    const set = loadConfig({ METRICS_PORT: "9464", HOST: "10.0.0.7" });
+    expect([set.metricsPort, set.metricsHost]).toEqual([9464, "10.0.0.7"]);
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_HOST: "127.0.0.1" }).metricsHost).toBe("127.0.0.1");
+    expect(() => loadConfig({ METRICS_PORT: "metrics" })).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
+  });
+
   test("/metrics is served on its own port only", async () => {
     const metricsPort = Number(new URL(server.metricsUrl!).port);
     expect(metricsPort).toBeGreaterThan(0);
@@ -286,5 +296,43 @@ describe("METRICS_PORT", () => {
       expect([path, (await send("GET", path, {}, metricsPort)).status]).toEqual([path, 404]);
     }
     expect((await send("POST", "/metrics", {}, metricsPort)).status).toBe(405);
+  });
+});
+
+describe("with the defaults (CORS_ORIGINS=*, no METRICS_PORT)", () => {
+  let plain: TestServer;
+  let plainPort: number;
+  beforeAll(async () => {
+    plain = await startTestServer();
+    plainPort = Number(new URL(plain.url).port);
+  });
+  afterAll(() => plain?.stop());
+
+  test("every /graphql answer allows any origin, so one cached copy serves every site", async () => {
+    for (const headers of [{}, { origin: OTHER }]) {
+      const res = await send(
+        "GET",
+        "/graphql?query=%7B__typename%7D",
+        { accept: "application/json", ...headers },
+        plainPort,
+      );
+      expect(res.status).toBe(200);
+      expect(header(res, "access-control-allow-origin")).toBe("*");
+    }
+    const preflight = await send(
+      "OPTIONS",
+      "/graphql",
+      { origin: OTHER, "access-control-request-method": "POST" },
+      plainPort,
+    );
+    expect(preflight.status).toBe(204);
+    expect(header(preflight, "access-control-allow-origin")).toBe("*");
+  });
+
+  test("/metrics is on the main port", async () => {
+    expect(plain.metricsUrl).toBeUndefined();
+    const res = await send("GET", "/metrics", {}, plainPort);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/^# HELP newsgraph_http_requests_total/m);
   });
 });
