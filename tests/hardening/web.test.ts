@@ -309,7 +309,7 @@ describe("with the defaults (CORS_ORIGINS=*, no METRICS_PORT)", () => {
   afterAll(() => plain?.stop());
 
   test("every /graphql answer allows any origin, so one cached copy serves every site", async () => {
-    for (const headers of [{}, { origin: OTHER }]) {
+    for (const headers of [{}, { origin: OTHER }] as Record<string, string>[]) {
       const res = await send(
         "GET",
         "/graphql?query=%7B__typename%7D",
