@@ -11,6 +11,13 @@ export interface Config {
   readonly production: boolean;
   readonly host: string;
   readonly port: number;
+  /**
+   * When set, /metrics (unauthenticated) is served only by a second listener on this port (0: any
+   * free port), and not on `port`: keep it off the public load balancer.
+   */
+  readonly metricsPort: number | undefined;
+  /** The address of the metrics listener (default: `host`). */
+  readonly metricsHost: string;
   /** PostgreSQL connection string; when absent an embedded PGlite database under dataDir is used. */
   readonly databaseUrl: string | undefined;
   /** Where the embedded database lives; "memory://" keeps it in memory only. */
@@ -129,6 +136,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     production,
     host: env.HOST || "0.0.0.0",
     port: int(env, "PORT", 4000, 0, 65535),
+    metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0, 0, 65535) : undefined,
+    metricsHost: env.METRICS_HOST || env.HOST || "0.0.0.0",
     databaseUrl,
     dataDir: env.DATA_DIR || "./data",
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === undefined),

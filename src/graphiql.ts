@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pageCsp } from "./http/web-security";
 
 /**
  * GraphiQL served from installed packages (no CDN), so it works behind a
@@ -7,22 +8,24 @@ import { dirname, join } from "node:path";
  */
 const pkg = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
-export const GRAPHIQL_ASSETS: Record<string, { file: string; type: string }> = {
-  "react.js": { file: join(pkg("react"), "umd/react.production.min.js"), type: "text/javascript" },
-  "react-dom.js": { file: join(pkg("react-dom"), "umd/react-dom.production.min.js"), type: "text/javascript" },
-  "graphiql.js": { file: join(pkg("graphiql"), "graphiql.min.js"), type: "text/javascript" },
-  "graphiql.css": { file: join(pkg("graphiql"), "graphiql.min.css"), type: "text/css" },
-  "graphql-ws.js": {
-    file: join(dirname(require.resolve("graphql-ws")), "../umd/graphql-ws.min.js"),
-    type: "text/javascript",
-  },
-};
+// A Map: an asset name comes from the URL, and must never find an inherited property ("__proto__").
+const GRAPHIQL_ASSETS = new Map<string, { file: string; type: string }>([
+  ["react.js", { file: join(pkg("react"), "umd/react.production.min.js"), type: "text/javascript" }],
+  ["react-dom.js", { file: join(pkg("react-dom"), "umd/react-dom.production.min.js"), type: "text/javascript" }],
+  ["graphiql.js", { file: join(pkg("graphiql"), "graphiql.min.js"), type: "text/javascript" }],
+  ["graphiql.css", { file: join(pkg("graphiql"), "graphiql.min.css"), type: "text/css" }],
+  [
+    "graphql-ws.js",
+    { file: join(dirname(require.resolve("graphql-ws")), "../umd/graphql-ws.min.js"), type: "text/javascript" },
+  ],
+]);
 
 const cache = new Map<string, Buffer>();
 
 /** The bytes of one asset, read once. */
 export function graphiqlAsset(name: string): { body: Buffer; type: string } | undefined {
-  const asset = GRAPHIQL_ASSETS[name];
+  if (name === "graphiql-page.js") return { body: PAGE_SCRIPT, type: "text/javascript; charset=utf-8" };
+  const asset = GRAPHIQL_ASSETS.get(name);
   if (!asset) return undefined;
   let body = cache.get(name);
   if (!body) {
@@ -50,7 +53,20 @@ query FrontPage {
 }
 `;
 
-/** The page. `defaultHeaders` pre-fills the headers editor (e.g. the demo editor's token). */
+const PAGE_STYLE = "html,body,#graphiql{height:100%;margin:0}";
+
+/**
+ * The page's policy: its scripts are all served files (no inline script, no eval). Inline styles are
+ * allowed: GraphiQL's dialogs (Radix's scroll lock) inject a <style> whose content is computed (the
+ * scrollbar's width), so no hash can name it, and the UMD bundle offers no way to give it a nonce.
+ * Styles cannot read the editors' text, and no script runs but the page's own.
+ */
+export const GRAPHIQL_CSP = pageCsp("any");
+
+/**
+ * The page. `defaultHeaders` pre-fills the headers editor (e.g. the demo editor's token); the
+ * configuration travels as JSON data (a script element of type application/json never runs).
+ */
 export function graphiqlHtml(defaultHeaders?: Record<string, string>): string {
   const config = JSON.stringify({
     query: EXAMPLE_QUERY,
@@ -63,19 +79,69 @@ export function graphiqlHtml(defaultHeaders?: Record<string, string>): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>newsgraph · GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/graphiql.css">
-<style>html,body,#graphiql{height:100%;margin:0}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <div id="graphiql">Loading GraphiQL…</div>
+<script id="graphiql-config" type="application/json">${config.replace(/</g, "\\u003c")}</script>
 <script src="/graphiql/react.js"></script>
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
 <script src="/graphiql/graphql-ws.js"></script>
-<script>
-(function () {
-  var config = ${config.replace(/</g, "\\u003c")};
+<script src="/graphiql/graphiql-page.js"></script>
+</body>
+</html>`;
+}
+
+/**
+ * The page's own script, served as /graphiql/graphiql-page.js. Headers (an editor's token) are never
+ * stored: GraphiQL saves its tab state and its query history, headers included, to localStorage, so
+ * its storage goes through a wrapper that empties every "headers" field and drops the headers entry,
+ * and what an earlier version stored is scrubbed the same way on load.
+ */
+const PAGE_SCRIPT = Buffer.from(`(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("graphiql-config").textContent);
   var endpoint = location.origin + "/graphql";
   var wsEndpoint = endpoint.replace(/^http/, "ws");
+  var NEVER_STORED = { "graphiql:headers": true, "graphiql:shouldPersistHeaders": true };
+  function scrub(key, value) {
+    if (NEVER_STORED[key]) return null;
+    if (typeof value !== "string" || value.indexOf('"headers"') < 0) return value;
+    try {
+      return JSON.stringify(JSON.parse(value), function (k, v) { return k === "headers" ? null : v; });
+    } catch (e) {
+      return null;
+    }
+  }
+  function ownKeys() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf("graphiql:") === 0) keys.push(key);
+    }
+    return keys;
+  }
+  var storage = null;
+  try {
+    storage = {
+      getItem: function (key) {
+        var value = localStorage.getItem(key);
+        return value === null ? null : scrub(key, value);
+      },
+      setItem: function (key, value) {
+        var kept = scrub(key, value);
+        if (kept === null) localStorage.removeItem(key);
+        else localStorage.setItem(key, kept);
+      },
+      removeItem: function (key) { localStorage.removeItem(key); },
+      clear: function () { ownKeys().forEach(function (key) { localStorage.removeItem(key); }); },
+      get length() { return ownKeys().length; },
+    };
+    ownKeys().forEach(function (key) { storage.setItem(key, localStorage.getItem(key)); });
+  } catch (e) {
+    storage = null; // storage disabled: GraphiQL then keeps nothing
+  }
   var wsClients = {};
   // One WebSocket per Authorization value, so the headers editor applies to subscriptions too.
   function wsClient(headers) {
@@ -113,16 +179,14 @@ export function graphiqlHtml(defaultHeaders?: Record<string, string>): string {
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
+      storage: storage,
       defaultQuery: config.query,
       defaultHeaders: config.headers,
-      headerEditorEnabled: true,
-      shouldPersistHeaders: true,
       isHeadersEditorEnabled: true,
+      // Also hides GraphiQL's "persist headers" setting: headers are never stored, whatever it says.
+      shouldPersistHeaders: false,
       defaultEditorToolsVisibility: config.headers ? "headers" : false,
     }),
   );
 })();
-</script>
-</body>
-</html>`;
-}
+`);

@@ -43,6 +43,8 @@ export interface ServerDeps {
 export interface NewsgraphServer {
   /** http://host:port/graphql once started. */
   readonly url: string;
+  /** http://host:port/metrics of the metrics listener once started, when METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
   readonly config: Config;
   readonly db: Database;
   readonly services: Services;
@@ -183,15 +185,37 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     if (config.redisUrl) checks.redis = redisHealthy() ? "up" : "degraded";
     return { ok, checks };
   };
-  const handler = createHttpHandler({ apollo, services, config, logger, metrics, formatError, ready });
+  const { handler, metricsHandler } = createHttpHandler({
+    apollo,
+    services,
+    config,
+    logger,
+    metrics,
+    formatError,
+    ready,
+  });
   httpServer.on("request", (req, res) => void handler(req, res));
+  const metricsServer = config.metricsPort === undefined ? undefined : createHttpServer();
+  metricsServer?.on("request", (req, res) => void metricsHandler(req, res));
   const webSocket = attachWebSocket(httpServer, schema, services, config, logger, formatError);
   late.webSocket = webSocket;
 
   let url = "";
+  let metricsUrl: string | undefined;
+  const listen = async (server: typeof httpServer, port: number, host: string) => {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => resolve());
+    });
+    const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+    return `http://${shown}:${(server.address() as AddressInfo).port}`;
+  };
   return {
     get url() {
       return url;
+    },
+    get metricsUrl() {
+      return metricsUrl;
     },
     config,
     db,
@@ -207,13 +231,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await apollo.start();
       await services.feedDispatcher.start();
       services.scheduler.start();
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(config.port, config.host, () => resolve());
-      });
-      const { port } = httpServer.address() as AddressInfo;
-      const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-      url = `http://${host}:${port}/graphql`;
+      url = `${await listen(httpServer, config.port, config.host)}/graphql`;
+      if (metricsServer) metricsUrl = `${await listen(metricsServer, config.metricsPort!, config.metricsHost)}/metrics`;
     },
     async stop() {
       services.scheduler.stop();
@@ -221,6 +240,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await services.feedDispatcher.stop();
       await apollo.stop(); // stops accepting, drains in-flight requests
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await bus!.close();
       await limiter!.close();
       await cacheStore!.close();

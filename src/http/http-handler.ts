@@ -5,7 +5,7 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { Config } from "../config";
 import { Context, createContext } from "../context";
-import { graphiqlAsset, graphiqlHtml } from "../graphiql";
+import { GRAPHIQL_CSP, graphiqlAsset, graphiqlHtml } from "../graphiql";
 import type { Services } from "../modules/services";
 import { AppError } from "../shared/errors";
 import { Metrics } from "../shared/metrics";
@@ -13,7 +13,8 @@ import { checkSource } from "../shared/query-limits";
 import { RequestScope, requestScope } from "../shared/request-scope";
 import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
-import { widgetRoute } from "../widget/widget-routes";
+import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
+import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
   apollo: ApolloServer<Context>;
@@ -28,32 +29,48 @@ export interface HttpHandlerDeps {
 
 /**
  * Every HTTP route: /graphql (GraphQL over HTTP through Apollo, or GraphiQL
- * for a browser), GraphiQL's assets, /healthz, /readyz and /metrics. Each
- * request gets an id (X-Request-Id) and one structured log line.
+ * for a browser), GraphiQL's assets, the widget, /healthz, /readyz and
+ * /metrics (on its own listener when METRICS_PORT is set: `metricsHandler`).
+ * Each request gets an id (X-Request-Id), the security headers and one
+ * structured log line; a path no route knows is 404, a method it does not
+ * answer 405 with Allow.
  */
+const GRAPHQL_METHODS = "GET, HEAD, POST, OPTIONS";
+const PAGE_METHODS = "GET, HEAD";
+
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const { apollo, services, config, logger, metrics, formatError } = deps;
 
   /**
    * CORS for pages on other origins (the widget on a newsroom's own site). No cookies are ever used,
-   * so allowing an origin grants it nothing but what any HTTP client can already do.
+   * so allowing an origin grants it nothing but what any HTTP client can already do. With a list of
+   * origins every answer depends on the Origin header, so it says Vary: Origin (a CDN must not hand
+   * the allowed site a copy made without its CORS header); with "*" every answer is the same.
+   * A preflight from an origin not on the list is refused with 403 and no allow header at all.
    */
-  const cors = (req: IncomingMessage, res: ServerResponse): "preflight" | void => {
+  const cors = (req: IncomingMessage, res: ServerResponse): "answered" | void => {
     const origin = req.headers.origin;
-    if (!origin) return;
-    const allowed = config.corsOrigins === "*" || config.corsOrigins.includes(origin.toLowerCase());
-    if (!allowed) return;
-    res.setHeader("access-control-allow-origin", config.corsOrigins === "*" ? "*" : origin);
-    res.setHeader("vary", "Origin");
-    res.setHeader("access-control-expose-headers", "x-request-id, x-cache");
+    const any = config.corsOrigins === "*";
+    if (!any) addVary(res, "Origin");
+    const allowed = origin !== undefined && (any || config.corsOrigins.includes(origin.toLowerCase()));
+    if (allowed || (any && !origin)) {
+      res.setHeader("access-control-allow-origin", any ? "*" : origin!);
+      res.setHeader("access-control-expose-headers", "x-request-id, x-cache");
+    }
     if (req.method !== "OPTIONS") return;
+    if (!origin || !req.headers["access-control-request-method"]) {
+      res.writeHead(204, { allow: GRAPHQL_METHODS });
+      res.end();
+      return "answered";
+    }
+    if (!allowed) throw new HttpError(403, "This origin may not call /graphql from a browser (CORS_ORIGINS)");
     res.writeHead(204, {
       "access-control-allow-methods": "GET, POST, OPTIONS",
       "access-control-allow-headers": "content-type, authorization, x-request-id, apollo-require-preflight",
       "access-control-max-age": "600",
     });
     res.end();
-    return "preflight";
+    return "answered";
   };
 
   // Readers' requests are small; writers' may carry a 200,000-character article (the token is checked later).
@@ -86,7 +103,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       }
     }
     const request: HTTPGraphQLRequest = {
-      method: (req.method ?? "GET").toUpperCase(),
+      // HEAD is answered as GET would be (Node sends no body for it).
+      method: req.method === "HEAD" ? "GET" : (req.method ?? "GET"),
       headers,
       search: url.search,
       body,
@@ -101,7 +119,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
           loaderOptions: { batch: config.dataloaders },
         }),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [key, value] of response.headers) {
+      if (key === "vary") addVary(res, value);
+      else res.setHeader(key, value);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
       res.end(response.body.string);
@@ -111,21 +132,33 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     res.end();
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope): Promise<void> => {
-    switch (url.pathname) {
-      case "/graphql":
-        if (cors(req, res) === "preflight") return;
-        if (
-          req.method === "GET" &&
-          !url.searchParams.has("query") &&
-          (req.headers.accept ?? "").includes("text/html")
-        ) {
-          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" });
-          res.end(graphiqlHtml());
-          return;
-        }
-        scope.graphql = true;
-        return graphql(req, res, url, scope);
+  const page = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers = {}) => {
+    res.writeHead(status, { "content-type": type, ...headers });
+    res.end(body);
+  };
+
+  const route: Route = async (req, res, url, scope) => {
+    const { pathname } = url;
+    if (pathname === "/graphql") {
+      if (!["GET", "HEAD", "POST", "OPTIONS"].includes(req.method!)) throw methodNotAllowed(req, res, GRAPHQL_METHODS);
+      if (cors(req, res) === "answered") return;
+      if (req.method !== "POST" && !url.searchParams.has("query") && (req.headers.accept ?? "").includes("text/html")) {
+        return page(res, 200, "text/html; charset=utf-8", graphiqlHtml(), {
+          "cache-control": "no-cache",
+          "content-security-policy": GRAPHIQL_CSP,
+        });
+      }
+      scope.graphql = true;
+      return graphql(req, res, url, scope);
+    }
+    const known =
+      ["/healthz", "/readyz", "/"].includes(pathname) ||
+      (pathname === "/metrics" && config.metricsPort === undefined) ||
+      pathname.startsWith("/graphiql/") ||
+      isWidgetPath(pathname);
+    if (!known) throw new HttpError(404, "Not found");
+    if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req, res, PAGE_METHODS);
+    switch (pathname) {
       case "/healthz":
         return sendJson(res, 200, { status: "ok" }, { "cache-control": "no-store" });
       case "/readyz": {
@@ -138,67 +171,85 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         );
       }
       case "/metrics":
-        res.writeHead(200, { "content-type": metrics.registry.contentType, "cache-control": "no-store" });
-        res.end(await metrics.registry.metrics());
-        return;
+        return sendMetrics(res);
       case "/":
         res.writeHead(302, { location: "/graphql" });
         res.end();
         return;
     }
-    const widget = await widgetRoute(url.pathname, services);
+    const widget = await widgetRoute(pathname, services);
     if (widget) {
-      res.writeHead(widget.status, { "content-type": widget.type, "cache-control": widget.cacheControl ?? "no-cache" });
-      res.end(widget.body);
-      return;
+      return page(res, widget.status, widget.type, widget.body, {
+        "cache-control": widget.cacheControl ?? "no-cache",
+        ...(widget.csp ? { "content-security-policy": widget.csp } : {}),
+        ...(widget.crossOrigin ? { "cross-origin-resource-policy": "cross-origin" } : {}),
+      });
     }
-    if (url.pathname.startsWith("/graphiql/")) {
-      const asset = graphiqlAsset(url.pathname.slice("/graphiql/".length));
-      if (asset) {
-        res.writeHead(200, { "content-type": asset.type, "cache-control": "public, max-age=86400" });
-        res.end(asset.body);
-        return;
-      }
-    }
+    const asset = pathname.startsWith("/graphiql/") ? graphiqlAsset(pathname.slice("/graphiql/".length)) : undefined;
+    if (asset) return page(res, 200, asset.type, asset.body, { "cache-control": "public, max-age=86400" });
     throw new HttpError(404, "Not found");
   };
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const incoming = req.headers["x-request-id"];
-    const scope: RequestScope = {
-      requestId: typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID(),
-    };
-    res.setHeader("x-request-id", scope.requestId);
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const started = process.hrtime.bigint();
-    try {
-      await requestScope.run(scope, () => route(req, res, url, scope));
-    } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) logger.error({ err: error, requestId: scope.requestId }, "request failed");
-      if (!res.headersSent) {
-        const code = status === 500 ? "INTERNAL_SERVER_ERROR" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
-        const message = error instanceof HttpError ? error.message : "Internal server error";
-        sendJson(res, status, { errors: [{ message, extensions: { code, requestId: scope.requestId } }] });
-      } else res.end();
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (scope.graphql) {
-        const operation = metrics.operationLabel(scope.operationName);
-        metrics.requests.inc({ operation, status: String(res.statusCode) });
-        metrics.latency.observe({ operation }, seconds);
-      }
-      logger.info(
-        {
-          requestId: scope.requestId,
-          method: req.method,
-          path: url.pathname,
-          operationName: scope.operationName,
-          status: res.statusCode,
-          durationMs: Math.round(seconds * 1e4) / 10,
-        },
-        "request",
-      );
-    }
+  const sendMetrics = async (res: ServerResponse) => {
+    res.writeHead(200, { "content-type": metrics.registry.contentType, "cache-control": "no-store" });
+    res.end(await metrics.registry.metrics());
   };
+
+  /** The listener on METRICS_PORT: /metrics and nothing else. */
+  const metricsRoute: Route = async (req, res, url) => {
+    if (url.pathname !== "/metrics") throw new HttpError(404, "Not found");
+    if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req, res, PAGE_METHODS);
+    return sendMetrics(res);
+  };
+
+  return { handler: serve(route), metricsHandler: serve(metricsRoute) };
+
+  /** A route wrapped with what every response gets: a request id, security headers, errors as JSON, a log line. */
+  function serve(handle: Route) {
+    return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const incoming = req.headers["x-request-id"];
+      const scope: RequestScope = {
+        requestId: typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID(),
+      };
+      res.setHeader("x-request-id", scope.requestId);
+      setSecurityHeaders(res);
+      let path = req.url;
+      const started = process.hrtime.bigint();
+      try {
+        const url = requestUrl(req.url);
+        path = url.pathname;
+        await requestScope.run(scope, () => handle(req, res, url, scope));
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        if (status === 500) logger.error({ err: error, requestId: scope.requestId }, "request failed");
+        if (!res.headersSent) {
+          const code = ERROR_CODES[status] ?? "BAD_REQUEST";
+          const message = error instanceof HttpError ? error.message : "Internal server error";
+          sendJson(res, status, { errors: [{ message, extensions: { code, requestId: scope.requestId } }] });
+        } else res.end();
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (scope.graphql) {
+          const operation = metrics.operationLabel(scope.operationName);
+          metrics.requests.inc({ operation, status: String(res.statusCode) });
+          metrics.latency.observe({ operation }, seconds);
+        }
+        logger.info(
+          {
+            requestId: scope.requestId,
+            method: req.method,
+            path,
+            operationName: scope.operationName,
+            status: res.statusCode,
+            durationMs: Math.round(seconds * 1e4) / 10,
+          },
+          "request",
+        );
+      }
+    };
+  }
 }
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => Promise<void>;
+
+const ERROR_CODES: Record<number, string> = { 403: "FORBIDDEN", 404: "NOT_FOUND", 500: "INTERNAL_SERVER_ERROR" };

@@ -1,12 +1,18 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { pageCsp } from "../http/web-security";
 import type { Services } from "../modules/services";
+import { WIDGET_CSS } from "./client/widget-css";
 
 export interface WidgetResponse {
   status: number;
   type: string;
   body: string | Buffer;
   cacheControl?: string;
+  /** The Content-Security-Policy of an HTML page (other responses keep the default one). */
+  csp?: string;
+  /** The bundle is fetched by other origins' pages (the newsroom's site), even ones that send COEP. */
+  crossOrigin?: boolean;
 }
 
 /**
@@ -15,10 +21,14 @@ export interface WidgetResponse {
  */
 const DIST_CANDIDATES = [join(__dirname, "../../dist/widget"), join(__dirname, "../../widget")];
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  "/widget/live-blog.js": { file: "live-blog.js", type: "text/javascript; charset=utf-8" },
-  "/widget/live-blog.js.map": { file: "live-blog.js.map", type: "application/json; charset=utf-8" },
-};
+// A Map, so that no path can find an inherited property.
+const ASSETS = new Map([
+  ["/widget/live-blog.js", { file: "live-blog.js", type: "text/javascript; charset=utf-8" }],
+  ["/widget/live-blog.js.map", { file: "live-blog.js.map", type: "application/json; charset=utf-8" }],
+]);
+
+/** Whether a path is one of the widget's routes (which answer GET and HEAD only). */
+export const isWidgetPath = (pathname: string) => pathname.startsWith("/widget/") || pathname.startsWith("/live/");
 
 const cache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
@@ -46,7 +56,7 @@ async function builtFile(name: string): Promise<Buffer | null> {
  * article page embedding it (/live/SLUG). Null for any other path.
  */
 export async function widgetRoute(pathname: string, services: Services): Promise<WidgetResponse | null> {
-  const asset = ASSETS[pathname];
+  const asset = ASSETS.get(pathname);
   if (asset) {
     const body = await builtFile(asset.file);
     if (!body) {
@@ -58,7 +68,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
       };
     }
     // Short-lived: the URL is stable (embedded in other sites' pages), so a new build must reach them soon.
-    return { status: 200, type: asset.type, body, cacheControl: "public, max-age=300" };
+    return { status: 200, type: asset.type, body, cacheControl: "public, max-age=300", crossOrigin: true };
   }
 
   const match = /^\/live\/([^/]+)\/?$/.exec(pathname);
@@ -69,7 +79,8 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   } catch {
     return notFound();
   }
-  if (slug.length > 200) return notFound();
+  // A control character (a NUL would reach PostgreSQL as an error) is in no slug.
+  if (slug.length > 200 || /[\u0000-\u001f\u007f]/.test(slug)) return notFound();
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
   const [topic] = await services.db.query<{ slug: string; name: string }>(
@@ -82,6 +93,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
     type: "text/html; charset=utf-8",
     body: demoPage({ slug: article.slug, title: article.title, standfirst: article.standfirst }, topic ?? null),
     cacheControl: "no-cache",
+    csp: DEMO_CSP,
   };
 }
 
@@ -102,6 +114,9 @@ footer{font:13px/1.5 system-ui,sans-serif;color:#666;border-top:1px solid #ddd;p
 code{font-size:12px;background:#f3f3f3;padding:.1rem .3rem}
 @media (max-width:800px){.page{grid-template-columns:1fr}}
 `;
+
+/** The demo pages' policy: the page's own style and the widget's injected one, by hash; the widget script. */
+const DEMO_CSP = pageCsp([PAGE_STYLE, WIDGET_CSS]);
 
 function demoPage(
   article: { slug: string; title: string; standfirst: string | null },
@@ -146,5 +161,6 @@ function notFound(): WidgetResponse {
 </html>
 `,
     cacheControl: "no-store",
+    csp: DEMO_CSP,
   };
 }

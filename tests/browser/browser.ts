@@ -7,7 +7,7 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BrowserContext, chromium } from "playwright-core";
+import { BrowserContext, chromium, Page } from "playwright-core";
 import type { TestServer } from "../support/server";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -30,8 +30,15 @@ export function buildWidget(): void {
 
 export interface Browser {
   context: BrowserContext;
+  /**
+   * Every Content-Security-Policy violation any page of this browser reported, as
+   * "directive: blocked (source)". The pages must work under their CSP: a test file checks this is empty.
+   */
+  cspViolations: string[];
   close(): Promise<void>;
 }
+
+const CSP_TAG = "newsgraph-csp-violation";
 
 /** Headless chromium with a new, empty user data dir. */
 export async function launchBrowser(): Promise<Browser> {
@@ -53,8 +60,24 @@ export async function launchBrowser(): Promise<Browser> {
     timeout: 60_000,
   });
   context.setDefaultTimeout(WAIT_MS);
+  const cspViolations: string[] = [];
+  // Runs before any page script (and is not itself subject to the page's CSP).
+  await context.addInitScript(`document.addEventListener("securitypolicyviolation", (e) => {
+    console.error(${JSON.stringify(CSP_TAG)}, e.violatedDirective + ": " + e.blockedURI + " (" + e.sourceFile + ":" + e.lineNumber + ")");
+  });`);
+  const watch = (page: Page) =>
+    page.on("console", (message) => {
+      const text = message.text();
+      if (text.startsWith(CSP_TAG)) cspViolations.push(`${page.url()}: ${text.slice(CSP_TAG.length).trim()}`);
+      else if (message.type() === "error" && /Content Security Policy/i.test(text)) {
+        cspViolations.push(`${page.url()}: ${text}`);
+      }
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
   return {
     context,
+    cspViolations,
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

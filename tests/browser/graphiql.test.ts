@@ -1,7 +1,8 @@
 /**
  * GraphiQL at /graphql in a real browser, with every request that does not go
  * to the test server aborted (and counted): it must load and work from the
- * server's own assets, run queries with an Authorization header, and run
+ * server's own assets and under its strict CSP, run queries with an
+ * Authorization header (which never reaches the browser's storage), and run
  * subscriptions over graphql-ws.
  */
 import { mkdirSync } from "node:fs";
@@ -132,6 +133,83 @@ describeInBrowser("GraphiQL", () => {
     expect(sockets.length).toBeGreaterThan(0);
     for (const url of sockets) expect(new URL(url).host).toBe(new URL(origin).host);
     expect(errors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  /** Everything in the page's localStorage and sessionStorage, as one text. */
+  const storageText = async (page: Page): Promise<string> =>
+    String(
+      await page.evaluate(`[localStorage, sessionStorage]
+        .flatMap((s) => Array.from({ length: s.length }, (_, i) => s.key(i) + "=" + s.getItem(s.key(i))))
+        .join("\\n")`),
+    );
+
+  const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror";
+
+  test("the Authorization header is never stored: not in tabs, history or headers, not even after a reload", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${origin}/graphql`);
+    // What an earlier version (shouldPersistHeaders: true) left in storage is scrubbed on load.
+    const stale = "stale-token-from-an-earlier-version";
+    const staleHeaders = JSON.stringify({ Authorization: `Bearer ${stale}` });
+    const staleHistory = { queries: [{ query: "{ viewer { role } }", variables: null, headers: staleHeaders }] };
+    await page.evaluate(`
+      localStorage.setItem("graphiql:headers", ${JSON.stringify(staleHeaders)});
+      localStorage.setItem("graphiql:shouldPersistHeaders", "true");
+      localStorage.setItem("graphiql:queries", ${JSON.stringify(JSON.stringify(staleHistory))});`);
+    await page.reload();
+    await page.locator(".graphiql-query-editor .CodeMirror").waitFor();
+    const query = editor(page, ".graphiql-query-editor");
+    const result = editor(page, ".graphiql-response");
+
+    const token = await server.token("storage-editor", "EDITOR");
+    await page.locator("button", { hasText: "Headers" }).click();
+    await page.locator(headersEditor).waitFor();
+    await page.evaluate(
+      `document.querySelector(${JSON.stringify(headersEditor)}).CodeMirror.setValue(${JSON.stringify(
+        JSON.stringify({ Authorization: `Bearer ${token}` }),
+      )})`,
+    );
+    await query.set("query StoredMe { viewer { role author { slug } } }", "StoredMe");
+    await page.locator(".graphiql-execute-button").click();
+    await eventually(
+      async () => String(await result.get()).includes('"slug": "storage-editor"'),
+      "viewer as the editor",
+    );
+    // A second tab, so the tab state holds more than one set of headers.
+    await page.locator(".graphiql-tab-add").click();
+    await query.set("query SecondTab { __typename }", "SecondTab");
+    await page.locator(".graphiql-execute-button").click();
+    await eventually(async () => String(await result.get()).includes('"__typename"'), "the second tab's result");
+
+    // GraphiQL does store (the query, its tabs, its history): only the headers are left out.
+    const stored = await eventually(async () => {
+      const text = await storageText(page);
+      return text.includes("query StoredMe") && text.includes("graphiql:queries") ? text : undefined;
+    }, "GraphiQL to store its tabs and history");
+    expect(stored).toContain("graphiql:tabState");
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(stale);
+    expect(stored).not.toMatch(/Bearer/i);
+
+    await page.reload();
+    await page.locator(".graphiql-query-editor .CodeMirror").waitFor();
+    await eventually(async () => String(await query.get()).includes("SecondTab"), "the restored tabs");
+    const afterReload = await storageText(page);
+    expect(afterReload).toContain("query StoredMe");
+    expect(afterReload).not.toContain(token);
+    expect(afterReload).not.toMatch(/Bearer/i);
+    // GraphiQL's own "persist headers" setting is not offered (it would say something that is not so).
+    await page.locator(".graphiql-sidebar button[aria-label='Open settings dialog']").click();
+    await page.locator(".graphiql-dialog").waitFor();
+    expect(await page.locator(".graphiql-dialog").textContent()).not.toContain("Persist headers");
+    await page.keyboard.press("Escape");
+    // The history panel (GraphiQL's plugins render under the CSP too).
+    await page.locator(".graphiql-sidebar button[aria-label$='History']").click();
+    await page.locator(".graphiql-history").waitFor();
+    expect(await storageText(page)).not.toContain(token);
+    expect(browser.cspViolations).toEqual([]);
     await page.close();
   });
 });

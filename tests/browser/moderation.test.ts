@@ -38,6 +38,8 @@ describeInBrowser("live-blog widget under pre-moderation", () => {
   afterEach(async () => {
     for (const page of browser.context.pages()) await page.close();
     await waitForNoSubscriptions(server);
+    // The demo pages work under their strict CSP: nothing they (or the widget) do is refused.
+    expect(browser.cspViolations).toEqual([]);
   });
 
   async function open(subscriptionsAfter: number): Promise<Page> {

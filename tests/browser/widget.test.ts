@@ -44,6 +44,8 @@ describeInBrowser("live-blog widget", () => {
   afterEach(async () => {
     for (const page of browser.context.pages()) await page.close();
     await waitForNoSubscriptions(server);
+    // The demo pages work under their strict CSP: nothing they (or the widget) do is refused.
+    expect(browser.cspViolations).toEqual([]);
   });
 
   /** Opens the demo page and waits until its widgets are live (every subscription set up on the server). */
@@ -304,6 +306,38 @@ describeInBrowser("live-blog widget", () => {
     await check(); // rendered from the query
     expect(dialogs).toBe(0);
     expect(requests.filter((url) => /\/x$/.test(url))).toEqual([]);
+  });
+
+  test("an article body that bypassed the server's sanitiser (a bad row) still runs no script", async () => {
+    const slug = "library-hours-budget-consultation";
+    const evil =
+      `<p>Opening hours <strong>change</strong> <a href="https://example.org/hours" onclick="window.__pwned=1">here</a>.</p>` +
+      `<img src=x onerror="window.__pwned=2"><script>window.__pwned=3</script>` +
+      `<p><a href="javascript:window.__pwned=4">more</a><iframe src="/graphql"></iframe>` +
+      `<svg><script>window.__pwned=5</script></svg><style>body{display:none}</style></p>`;
+    // Written the way no mutation can (sanitiser bypass, migration, manual fix): straight into the row.
+    await server.db.query("UPDATE articles SET body_html = $1 WHERE slug = $2", [evil, slug]);
+    const requests: string[] = [];
+    const page = await browser.context.newPage();
+    page.on("request", (request) => requests.push(request.url()));
+    await page.goto(`${origin}/live/${slug}`);
+    await waitUntilLive(page);
+    const body = article(page).locator(".ngw-body");
+    await body.locator("strong", { hasText: "change" }).waitFor();
+    expect(await body.textContent()).toBe("Opening hours change here.more");
+    expect(await body.locator("img, script, iframe, svg, style, [onclick]").count()).toBe(0);
+    expect(await body.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).toEqual([
+      "https://example.org/hours",
+      null,
+    ]);
+    await body.locator("a", { hasText: "more" }).click();
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
+    expect(requests.filter((url) => /\/x$/.test(url))).toEqual([]);
+    // Chromium reports the row's inline handlers and <style> to the page's CSP as the inert copy is
+    // parsed (and refuses them there too); nothing else may be reported.
+    const refused =
+      /^\S+\/live\/library-hours-budget-consultation: ((script-src-attr|style-src-elem): inline|(Executing inline event handler|Applying inline style) violates)/;
+    expect(browser.cspViolations.splice(0).filter((v) => !refused.test(v))).toEqual([]);
   });
 
   test("an edit to the article refreshes it in place", async () => {

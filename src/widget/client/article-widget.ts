@@ -1,6 +1,7 @@
 import { CommentForm } from "./comment-form";
 import { append, formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
+import { articleFragment } from "./safe-html";
 import {
   ARTICLE_QUERY,
   ARTICLE_REFRESH,
@@ -149,9 +150,10 @@ export class ArticleWidget {
       names.length ? h("span", { class: "ngw-authors" }, `By ${joinNames(names)}`) : null,
       a.publishedAt ? h("time", { class: "ngw-time", datetime: a.publishedAt }, formatTime(a.publishedAt)) : null,
     );
-    // bodyHtml is rendered and sanitised by the server when the article is written.
+    // bodyHtml is rendered and sanitised by the server when the article is written; articleFragment
+    // keeps only what that sanitiser allows, so a bad row still cannot run script here.
     if (this.options.showBody && (!previous || previous.bodyHtml !== a.bodyHtml || !updated)) {
-      this.body.innerHTML = a.bodyHtml;
+      this.body.replaceChildren(articleFragment(a.bodyHtml));
     }
     const edited = timeValue(a.updatedAt) - timeValue(a.publishedAt) > 60_000;
     this.updatedNote.textContent = edited ? `Updated ${formatTime(a.updatedAt)}` : "";

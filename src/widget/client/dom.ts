@@ -1,7 +1,7 @@
 /**
  * A tiny element builder. Text children become Text nodes and attributes are
  * set with setAttribute, so user-supplied strings are never parsed as markup.
- * (The only HTML the widget inserts is the article's server-sanitised bodyHtml.)
+ * (The only HTML the widget inserts is the article's bodyHtml, through safe-html.ts.)
  */
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | ((event: any) => void)>;
