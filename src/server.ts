@@ -2,7 +2,6 @@ import "reflect-metadata";
 import { createServer as createHttpServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -14,6 +13,7 @@ import { FeedEventKind } from "./modules/feed/feed-log";
 import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";
+import { trackHttpConnections } from "./http/drain";
 import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
@@ -122,6 +122,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     });
   }
   const httpServer = createHttpServer();
+  // Registered before the request handler: shutdown drains HTTP itself (src/http/drain.ts), not Apollo.
+  const httpDrain = trackHttpConnections(httpServer);
   const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }), config.production);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -136,7 +138,6 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseCache,
@@ -212,8 +213,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       services.scheduler.stop();
       await webSocket.close();
       await services.feedDispatcher.stop();
-      await apollo.stop(); // stops accepting, drains in-flight requests
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Stops accepting; requests already being read finish and are answered (Connection: close).
+      await httpDrain.drain(config.shutdownGraceMs);
+      await apollo.stop();
       await bus!.close();
       await limiter!.close();
       await cacheStore!.close();
