@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from "./config";
+import { describeOpenError } from "./db/connect-errors";
+import { DataDirInUseError } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
 import { createServer } from "./server";
 
@@ -15,7 +17,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const server = await createServer(config, { logger });
+  let server;
+  try {
+    server = await createServer(config, { logger });
+  } catch (error) {
+    const line = describeOpenError(error, config.databaseUrl);
+    if (!line) throw error;
+    console.error(`newsgraph: ${line}`);
+    process.exit(error instanceof DataDirInUseError ? 75 : 69);
+  }
   await server.start();
   logger.info(
     { url: server.url, database: server.db.kind, redis: Boolean(config.redisUrl) },

@@ -2,7 +2,6 @@ import "reflect-metadata";
 import { createServer as createHttpServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -15,6 +14,7 @@ import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";
 import { deploymentRedis } from "./db/deployment";
+import { trackHttpConnections } from "./http/drain";
 import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
@@ -131,6 +131,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     });
   }
   const httpServer = createHttpServer();
+  // Registered before the request handler: shutdown drains HTTP itself (src/http/drain.ts), not Apollo.
+  const httpDrain = trackHttpConnections(httpServer);
   const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }), config.production);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -145,7 +147,6 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseCache,
@@ -238,8 +239,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       services.scheduler.stop();
       await webSocket.close();
       await services.feedDispatcher.stop();
-      await apollo.stop(); // stops accepting, drains in-flight requests
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Stops accepting; requests already being read finish and are answered (Connection: close).
+      await httpDrain.drain(config.shutdownGraceMs);
+      await apollo.stop();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await bus!.close();
       await limiter!.close();

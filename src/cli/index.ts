@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
+import { describeOpenError } from "../db/connect-errors";
+import { DataDirInUseError } from "../db/data-dir-lock";
 import { Database } from "../db/database";
 import { deploymentRedis } from "../db/deployment";
 import { createLogger } from "../logger";
@@ -30,7 +32,9 @@ commands:
   token list [--author SLUG]     list tokens (never the tokens themselves)
   token revoke --id N            revoke a token at once
 
-DATABASE_URL selects PostgreSQL; without it the embedded database under DATA_DIR is used.`;
+DATABASE_URL selects PostgreSQL; without it the embedded database under DATA_DIR is used,
+which only one process may have open: stop the server first (exit code 75 while it runs).
+Exit codes: 0 done, 64 wrong command line, 69 database unreachable, 75 database in use.`;
 
 /** Thrown for a wrong command line: printed with the usage, exit code 64. */
 export class UsageError extends Error {}
@@ -45,6 +49,7 @@ export async function openDb(): Promise<Database> {
     entities,
     migrations,
     logger: createLogger(process.env.LOG_LEVEL ?? "warn", "newsgraph-cli"),
+    owner: "cli",
   });
   await db.migrate();
   return db;
@@ -200,7 +205,15 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(USAGE);
     return name && name !== "help" && name !== "--help" ? 64 : 0;
   }
-  const db = await openDb();
+  let db: Database;
+  try {
+    db = await openDb();
+  } catch (error) {
+    const line = describeOpenError(error, loadConfig().databaseUrl);
+    if (!line) throw error;
+    console.error(`error: ${line}`);
+    return error instanceof DataDirInUseError ? 75 : 69;
+  }
   try {
     await command(db, args);
     return 0;

@@ -2,6 +2,7 @@ import { DataSource, EntityManager, Logger as OrmLogger, MixedList, EntitySchema
 import type { Logger } from "pino";
 import { SnakeNamingStrategy } from "./naming";
 import { SqlCounter } from "./sql-counter";
+import { DataDirOwner } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./pglite";
 
 export interface DatabaseOptions {
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   logger: Logger;
+  /** Who opens an embedded data directory (it is locked for one process): "server" unless told. */
+  owner?: DataDirOwner;
 }
 
 /** Runs SQL and answers rows: for SELECT, and for INSERT/UPDATE/DELETE ... RETURNING alike. */
@@ -41,7 +44,9 @@ export class Database implements Queryable {
 
   /** Connects (starting the embedded database when no URL is given); runs no migrations. */
   static async open(options: DatabaseOptions): Promise<Database> {
-    const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir);
+    const embedded = options.databaseUrl
+      ? undefined
+      : await startEmbeddedPostgres(options.dataDir, options.owner ?? "server");
     const counter = new SqlCounter();
     const dataSource = new DataSource({
       type: "postgres",

@@ -1,5 +1,4 @@
-import { BadInputError } from "../shared/errors";
-import { Page, PageRequest, toPage } from "../shared/pagination";
+import { CursorKind, cursorKind, Page, PageRequest, toPage } from "../shared/pagination";
 import { Database } from "./database";
 import { Params, RowMapper } from "./sql";
 
@@ -8,6 +7,9 @@ interface Named {
   slug: string;
   name: string;
 }
+
+/** A by-name list's cursor: the name, then the id. */
+export const namedCursor = (name: string): CursorKind => cursorKind(name, "text", "id");
 
 /**
  * Lookups and the by-name keyset list shared by small named entities (authors,
@@ -19,8 +21,7 @@ export class NamedListQuery<T extends Named> {
     private readonly rows: RowMapper,
     private readonly entity: new () => T,
     private readonly table: string,
-    /** Cursor kind, and the table alias. */
-    private readonly kind: string,
+    private readonly kind: CursorKind,
   ) {}
 
   async byKeys<K extends "id" | "slug">(
@@ -42,10 +43,7 @@ export class NamedListQuery<T extends Named> {
     const q = new Params();
     let seek = "";
     if (page.after) {
-      const [name, id] = page.after;
-      if (page.after.length !== 2 || typeof name !== "string" || typeof id !== "number") {
-        throw new BadInputError({ after: "malformed or foreign cursor" });
-      }
+      const [name, id] = page.after as [string, number]; // namedCursor's shape, checked when decoded
       seek = `WHERE (x.name, x.id) > (${q.p(name)}::text, ${q.p(id)}::int)`;
     }
     const rows = await this.db.query(

@@ -98,6 +98,13 @@ function withoutVariableValue(message: string, name: string, reason: string): st
 }
 
 /**
+ * Apollo answers an automatic persisted query whose sha256Hash is not its query's with a 400 and no
+ * code (which it then fills in as INTERNAL_SERVER_ERROR): the client sent a wrong hash.
+ */
+const isPersistedQueryHashMismatch = (error: unknown) =>
+  error instanceof GraphQLError && !error.path && error.message === "provided sha does not match query";
+
+/**
  * Keeps client errors as they are and masks everything else as
  * INTERNAL_SERVER_ERROR with the request id, logging the detail under that id.
  * No SQL, stack or driver message ever reaches a client.
@@ -118,7 +125,8 @@ export function createErrorFormatter(
       !original.path &&
       !rawCode &&
       (!original.originalError || original.originalError instanceof GraphQLError);
-    const code = requestError ? "BAD_USER_INPUT" : rawCode;
+    const hashMismatch = isPersistedQueryHashMismatch(original);
+    const code = requestError || hashMismatch ? "BAD_USER_INPUT" : rawCode;
     const isClientError =
       original instanceof AppError ||
       requestError ||
@@ -128,7 +136,11 @@ export function createErrorFormatter(
     if (isClientError) {
       count(String(code ?? "UNKNOWN"));
       const { stacktrace: _, http: __, ...rest } = formatted.extensions ?? {};
-      const extensions = { ...rest, code };
+      const extensions = {
+        ...rest,
+        code,
+        ...(hashMismatch ? { fields: { sha256Hash: "does not match the query" } } : {}),
+      };
       let message = withoutEchoedInput(formatted.message, original);
       if (production) message = message.replace(/ ?Did you mean .*$/s, "");
       return { ...formatted, message, extensions };

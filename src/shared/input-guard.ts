@@ -2,6 +2,11 @@ import { DocumentNode, Kind, visit } from "graphql";
 import { AppError } from "./errors";
 
 const NUL = "\u0000";
+/**
+ * Deepest nesting of lists and objects in a variable. No input type of the schema nests more than a
+ * few levels; the cap keeps every walk over variables (this guard, the response cache's key) shallow.
+ */
+export const MAX_VARIABLE_DEPTH = 32;
 
 const nulError = (field: string) =>
   new AppError("BAD_USER_INPUT", `${field}: must not contain NUL characters`, {
@@ -9,16 +14,25 @@ const nulError = (field: string) =>
     http: { status: 400 },
   });
 
+const tooDeepError = (name: string) =>
+  new AppError("BAD_USER_INPUT", `${name}: nested more than ${MAX_VARIABLE_DEPTH} levels deep`, {
+    fields: { [name]: `nested more than ${MAX_VARIABLE_DEPTH} levels deep` },
+    http: { status: 400 },
+  });
+
 /**
  * Checks what no resolver can store or query: PostgreSQL text cannot hold
  * U+0000, so a NUL anywhere in a string literal or variable is BAD_USER_INPUT
- * (naming the variable or argument), before any resolver runs.
+ * (naming the variable or argument), before any resolver runs. A variable
+ * nested deeper than MAX_VARIABLE_DEPTH is BAD_USER_INPUT as well (it would
+ * overflow the stack of any recursive walk, this one's included).
  */
 export function rejectNulCharacters(
   document: DocumentNode,
   variables: Record<string, unknown> | null | undefined,
 ): void {
   for (const [name, value] of Object.entries(variables ?? {})) {
+    if (depthOf(value) > MAX_VARIABLE_DEPTH) throw tooDeepError(name);
     // Input objects go to services that validate every field and report all problems at once.
     if (isInputObject(value)) continue;
     const field = fieldWithNul(value, name);
@@ -39,6 +53,18 @@ export function rejectNulCharacters(
       if (field) throw nulError(field);
     },
   });
+}
+
+/** How deep lists and objects nest in a JSON value, counting no further than MAX_VARIABLE_DEPTH + 1. */
+function depthOf(value: unknown, depth = 0): number {
+  if (!value || typeof value !== "object") return depth;
+  if (depth > MAX_VARIABLE_DEPTH) return depth;
+  let deepest = depth + 1;
+  for (const inner of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(inner, depth + 1));
+    if (deepest > MAX_VARIABLE_DEPTH) break;
+  }
+  return deepest;
 }
 
 const isInputObject = (value: unknown) => !!value && typeof value === "object" && !Array.isArray(value);

@@ -14,11 +14,40 @@ export interface PageRequest {
   after: Keyset | null;
 }
 
+/**
+ * What each key of a cursor holds, so that a decoded cursor carries only values its statement
+ * accepts: a forged one that PostgreSQL would refuse (a date it cannot hold, an id past int4, a rank
+ * past real) is BAD_USER_INPUT, never a failed statement.
+ */
+export type KeyType = "timestamp" | "id" | "rank" | "text";
+
+/** A kind of cursor: its name (which ties a cursor to the list it came from) and its keys. */
+export interface CursorKind {
+  readonly name: string;
+  readonly keys: readonly KeyType[];
+}
+
+export const cursorKind = (name: string, ...keys: KeyType[]): CursorKind => ({ name, keys });
+
+const INT4_MAX = 2_147_483_647;
+/** The largest float4 (PostgreSQL real); a nonzero value below 1e-45 rounds to 0, which real refuses. */
+const REAL_MAX = 3.4028234e38;
+const REAL_MIN = 1e-45;
+/** What Date.toISOString() writes for years 1 to 9999 (PostgreSQL has no year 0). */
+const ISO_TIMESTAMP = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const validKey: Record<KeyType, (value: unknown) => boolean> = {
+  timestamp: (v) => typeof v === "string" && ISO_TIMESTAMP.test(v) && new Date(v).toISOString() === v,
+  id: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX,
+  rank: (v) => typeof v === "number" && (v === 0 || (v >= REAL_MIN && v <= REAL_MAX)),
+  text: (v) => typeof v === "string" && !v.includes("\u0000"),
+};
+
 /** Validates Relay forward-pagination arguments. `kind` ties a cursor to the list it came from. */
 export function pageRequest(
   first: number | null | undefined,
   after: string | null | undefined,
-  kind: string,
+  kind: CursorKind,
 ): PageRequest {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 0) throw new BadInputError({ first: "must be 0 or more" });
@@ -26,12 +55,12 @@ export function pageRequest(
   return { first: size, after: after == null ? null : decodeCursor(after, kind, "after") };
 }
 
-export function encodeCursor(kind: string, keys: Keyset): string {
-  return Buffer.from(JSON.stringify([kind, ...keys])).toString("base64url");
+export function encodeCursor(kind: CursorKind, keys: Keyset): string {
+  return Buffer.from(JSON.stringify([kind.name, ...keys])).toString("base64url");
 }
 
-/** Decodes a cursor of the given kind, or throws BAD_USER_INPUT naming `field`. */
-export function decodeCursor(cursor: string, kind: string, field: string): Keyset {
+/** Decodes a cursor of the given kind, every key checked against its type, or throws BAD_USER_INPUT naming `field`. */
+export function decodeCursor(cursor: string, kind: CursorKind, field: string): Keyset {
   const bad = () => new BadInputError({ [field]: "malformed or foreign cursor" });
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let parsed: unknown;
@@ -40,9 +69,9 @@ export function decodeCursor(cursor: string, kind: string, field: string): Keyse
   } catch {
     throw bad();
   }
-  if (!Array.isArray(parsed) || parsed[0] !== kind || parsed.length < 2) throw bad();
+  if (!Array.isArray(parsed) || parsed[0] !== kind.name || parsed.length !== kind.keys.length + 1) throw bad();
   const keys = parsed.slice(1);
-  if (!keys.every((k) => typeof k === "string" || (typeof k === "number" && Number.isFinite(k)))) throw bad();
+  if (!keys.every((k, i) => validKey[kind.keys[i]!](k))) throw bad();
   return keys as Keyset;
 }
 
@@ -62,7 +91,7 @@ export interface Page<T> {
 export function toPage<T>(
   rows: T[],
   request: PageRequest,
-  kind: string,
+  kind: CursorKind,
   keyOf: (row: T) => Keyset,
   totalCount: () => Promise<number>,
 ): Page<T> {

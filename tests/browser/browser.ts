@@ -4,9 +4,9 @@
  * as "another client", and polling helpers with generous deadlines.
  */
 import { execSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { BrowserContext, chromium, Page } from "playwright-core";
 import type { TestServer } from "../support/server";
 
@@ -161,4 +161,17 @@ export function waitForNoSubscriptions(server: TestServer): Promise<true> {
     () => `no feed subscriptions (have ${server.services.feedDispatcher.listenerCount})`,
     30_000,
   );
+}
+
+/**
+ * Where browser tests save their screenshots: a temporary folder, so `npm test`
+ * never rewrites tracked files. `npm run docs:screenshots` points it at docs/
+ * (NEWSGRAPH_SCREENSHOTS=docs) to refresh README's images on purpose.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env.NEWSGRAPH_SCREENSHOTS
+    ? resolve(__dirname, "../..", process.env.NEWSGRAPH_SCREENSHOTS)
+    : join(tmpdir(), "newsgraph-screenshots");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

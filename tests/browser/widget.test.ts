@@ -2,8 +2,6 @@
  * The live-blog widget in a real browser (Debian's chromium via playwright-core),
  * on the demo article page /live/SLUG of a real server.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startTestServer, TestServer } from "../support/server";
 import {
@@ -17,10 +15,10 @@ import {
   postComment,
   waitForNoSubscriptions,
   waitForSubscriptions,
+  screenshotPath,
 } from "./browser";
 
 const SLUG = "ferry-fares-frozen-in-draft-budget";
-const DOCS = join(__dirname, "../../docs");
 
 describeInBrowser("live-blog widget", () => {
   let server: TestServer;
@@ -137,8 +135,7 @@ describeInBrowser("live-blog widget", () => {
     await page.locator(".ngw-pill:visible").waitFor({ state: "detached" });
     expect(await commentBodies(page, body).count()).toBe(1);
 
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, "widget.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("widget.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 

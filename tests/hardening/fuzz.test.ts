@@ -3,7 +3,9 @@
  * share over graphql-ws): operations generated from schema/schema.graphql,
  * with real and random fields, arguments of the right and the wrong types,
  * huge and negative numbers, unicode, NUL, real and forged ids and cursors,
- * variables, aliases, fragments, and some syntactically broken documents;
+ * variables (some nested thousands deep), aliases, fragments, forged cursors
+ * and since values (valid base64url of crafted contents, also over graphql-ws),
+ * and some syntactically broken documents;
  * sent anonymously, as another writer, or with a bad token.
  *
  * Whatever is sent: no 5xx, no stack trace, no SQL, no e-mail address (they
@@ -32,6 +34,7 @@ import {
   HardeningArticlesDocument,
   HardeningCreateArticleDocument,
 } from "../generated/graphql";
+import { CURSOR_KINDS, forgedCursorOf, forgedSince } from "../support/forged-input";
 import { FuzzPools, OperationBuilder } from "../support/hardening-fuzz";
 import {
   captureLogger,
@@ -45,6 +48,8 @@ import {
 import { startTestServer, TestServer } from "../support/server";
 
 jest.setTimeout(600_000);
+
+type CursorKind = (typeof CURSOR_KINDS)[number];
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.FUZZ_SEED) || (Date.now() % 2_147_483_647) ^ randomBytes(2).readUInt16BE(0);
@@ -250,6 +255,99 @@ test(`fuzz: ${RUNS} generated operations never get a 5xx, a stack, SQL, or anoth
     `Draft ${DRAFT_MARKER}`,
   ]);
   expect(rows[0].n).toBe(1);
+});
+
+// Forged cursors of each list's own kind (so that a value, not the kind, is what is wrong), on every list.
+test(`fuzz: ${Math.ceil(RUNS / 2)} forged cursors on every list are data or BAD_USER_INPUT`, async () => {
+  const thread = pools.slugs.find((slug) => slug !== pools.slugs[0])!; // not writer A's draft
+  const lists: [string, CursorKind, string][] = [
+    ["articles", "a", `articles(after: $after) { nodes { id } }`],
+    ["search", "s", `search(query: "the", after: $after) { nodes { id } }`],
+    ["comments", "c", `article(slug: "${thread}") { comments(after: $after) { nodes { id } } }`],
+    ["topics", "t", `topics(after: $after) { nodes { id } }`],
+    ["authors", "au", `authors(after: $after) { nodes { id } }`],
+    ["topic articles", "a", `topics(first: 1) { nodes { articles(after: $after) { nodes { id } } } }`],
+  ];
+  const outcomes: Record<string, number> = {};
+  const property = fc.asyncProperty(
+    fc
+      .constantFrom(...lists)
+      .chain(([name, kind, selection]) => forgedCursorOf(kind).map((after) => ({ name, selection, after }))),
+    async ({ name, selection, after }) => {
+      const requestText = JSON.stringify({ query: `query ($after: String) { ${selection} }`, variables: { after } });
+      const res = await rawRequest(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: requestText,
+      });
+      const errorCodes: string[] = (res.json?.errors ?? []).map((e: any) => e.extensions?.code);
+      const outcome = `${name}: ${errorCodes.join(",") || "data"}`;
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      for (const e of res.json?.errors ?? []) {
+        if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
+          internalErrors.push({
+            request: requestText,
+            requestId: e.extensions.requestId,
+            operationType: "query",
+            transport: "post",
+          });
+        }
+      }
+      checkBody(res.text, requestText, `cursor ${name}`);
+      expect([res.status < 500, errorCodes.filter((c) => c !== "BAD_USER_INPUT")]).toEqual([true, []]);
+    },
+  );
+  try {
+    await fc.assert(property, { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true });
+  } finally {
+    console.log(`fuzz: forged cursors: ${JSON.stringify(outcomes)}`);
+  }
+});
+
+// Subscriptions run only over graphql-ws, where the generated operations above do not go: forged `since`
+// values (valid base64url of crafted positions) are sent there, to both subscriptions that take one.
+test(`fuzz: ${Math.ceil(RUNS / 4)} forged since values over graphql-ws are data or BAD_USER_INPUT`, async () => {
+  // The last Article id collected is a published one (the first is writer A's draft).
+  const articleId = pools.ids.filter((id) => Buffer.from(id, "base64url").toString().startsWith("Article:")).pop()!;
+  const outcomes: Record<string, number> = {};
+  const property = fc.asyncProperty(forgedSince, fc.boolean(), async (since, onComments) => {
+    const query = onComments
+      ? `subscription ($id: ID!, $since: String) { commentAdded(articleId: $id, since: $since) { cursor } }`
+      : `subscription ($since: String) { articlePublished(since: $since) { cursor } }`;
+    const variables = { since, id: articleId };
+    // A since that names a real event replays (one `next` ends the wait) or waits live: both are answers.
+    const result = await wsOperation(server.url, { query, variables }, { untilNexts: 1, timeoutMs: 3000 }).catch(
+      () => ({ next: [], completed: false, error: "live" }),
+    );
+    const errors = [
+      ...(Array.isArray(result.error) ? result.error : []),
+      ...result.next.flatMap((n) => n.errors ?? []),
+    ];
+    const outcome = errors.length
+      ? errors.map((e: any) => e.extensions?.code).join(",")
+      : result.error
+        ? "live"
+        : "next";
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    for (const e of errors) {
+      if (e.extensions?.code === "INTERNAL_SERVER_ERROR") {
+        const request = JSON.stringify({ query, variables });
+        internalErrors.push({
+          request,
+          requestId: e.extensions.requestId,
+          operationType: "subscription",
+          transport: "ws",
+        });
+      }
+    }
+    checkBody(JSON.stringify(result), JSON.stringify(variables), "ws since");
+    expect(errors.map((e: any) => e.extensions?.code).filter((c: string) => c !== "BAD_USER_INPUT")).toEqual([]);
+  });
+  try {
+    await fc.assert(property, { numRuns: Math.ceil(RUNS / 4), seed: SEED, endOnFailure: true });
+  } finally {
+    console.log(`fuzz: forged since values over graphql-ws: ${JSON.stringify(outcomes)}`);
+  }
 });
 
 /**

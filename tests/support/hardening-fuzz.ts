@@ -7,6 +7,8 @@
  * page sizes, forged ids and cursors, NUL, unicode, 5,000-character strings),
  * invalid (wrong types, unknown fields and arguments, missing variables,
  * values that are not even of the right JSON type), or syntactically broken.
+ * `after` and `since` are often forged (tests/support/forged-input.ts), and a
+ * variable is sometimes nested thousands deep.
  */
 import fc from "fast-check";
 import {
@@ -25,6 +27,7 @@ import {
   isListType,
   isNonNullType,
 } from "graphql";
+import { CURSOR_KIND_OF_FIELD, forgedCursor, forgedCursorOf, forgedSince, nested } from "./forged-input";
 
 export interface FuzzPools {
   /** Real global ids (articles, comments, authors, topics, and the private ones). */
@@ -189,18 +192,39 @@ export class OperationBuilder {
     return JSON.stringify(value);
   }
 
+  /**
+   * How deep to nest a variable: past the guard's cap, and into the thousands where a recursive walk
+   * overflows the stack (a few thousand levels; the fuzz's own JSON.stringify manages 4,000).
+   */
+  private deepness(): number {
+    return this.chance(0.5) ? this.pick([33, 100, 3001, 3999]) : this.g(fc.integer, { min: 30, max: 4000 });
+  }
+
+  /** For `after` and `since`: sometimes a real cursor, often a forged one (valid base64url, crafted inside). */
+  private forged(field: GraphQLField<unknown, unknown>, arg: GraphQLArgument): string | undefined {
+    if (arg.name === "after" && this.chance(0.6)) {
+      if (this.chance(0.2)) return this.pick(this.pools.cursors);
+      const kind = CURSOR_KIND_OF_FIELD[field.name];
+      // Mostly of the list's own kind, so that the crafted values (not the kind) are what is wrong.
+      return this.g(() => (kind && this.chance(0.8) ? forgedCursorOf(kind) : forgedCursor));
+    }
+    if (arg.name === "since" && this.chance(0.7)) return this.g(() => forgedSince);
+    return undefined;
+  }
+
   private args(field: GraphQLField<unknown, unknown>): string {
     const parts: string[] = [];
     for (const arg of field.args as readonly GraphQLArgument[]) {
       const required = isNonNullType(arg.type) && arg.defaultValue === undefined;
       if (!(required ? !this.wrong(0.1) : this.chance(0.45))) continue;
-      const value = this.value(arg.type);
+      const value = this.forged(field, arg) ?? this.value(arg.type);
       if (this.chance(0.3)) {
         const name = `v${this.varDefs.length}`;
         // The argument's own type; in an invalid operation sometimes a wrong one.
         const declared = this.wrong(0.2) ? this.pick(["String", "Int!", "[ID]", "Boolean"]) : String(arg.type);
         this.varDefs.push(`$${name}: ${declared}`);
-        if (!this.wrong(0.1)) this.variables[name] = value; // sometimes a variable is missing
+        // Sometimes a variable is missing; sometimes it is nested thousands deep.
+        if (!this.wrong(0.1)) this.variables[name] = this.chance(0.04) ? nested(this.deepness(), value) : value;
         parts.push(`${arg.name}: $${name}`);
       } else {
         parts.push(`${arg.name}: ${this.literal(value, arg.type)}`);

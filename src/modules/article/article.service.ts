@@ -1,7 +1,7 @@
 import { Database } from "../../db/database";
 import { Params, RowMapper, groupBy } from "../../db/sql";
 import { BadInputError, unauthenticated } from "../../shared/errors";
-import { Keyset, Page, PageRequest, toPage } from "../../shared/pagination";
+import { cursorKind, Keyset, Page, PageRequest, toPage } from "../../shared/pagination";
 import { hasNul } from "../../shared/validation";
 import { roleNeeded } from "../auth/require-role";
 import { Role } from "../auth/role";
@@ -20,8 +20,10 @@ export interface ArticleFilterValues {
   publishedBefore?: Date | null;
 }
 
-export const ARTICLE_CURSOR = "a";
-export const SEARCH_CURSOR = "s";
+/** An article list: the sort key, then the id. */
+export const ARTICLE_CURSOR = cursorKind("a", "timestamp", "id");
+/** Search: the window's newest key (sort key and id), then the rank and id within it. */
+export const SEARCH_CURSOR = cursorKind("s", "timestamp", "id", "rank", "id");
 const MAX_SEARCH_LENGTH = 200;
 
 export interface ArticleText {
@@ -115,7 +117,7 @@ export class ArticleService {
     const conditions = where(q);
     const dir = newestFirst ? "DESC" : "ASC";
     if (page.after) {
-      const [sortAt, id] = this.articleKeyset(page.after);
+      const [sortAt, id] = page.after as [string, number]; // ARTICLE_CURSOR's shape, checked when decoded
       conditions.push(`(a.sort_at, a.id) ${newestFirst ? "<" : ">"} (${q.p(sortAt)}::timestamptz, ${q.p(id)}::int)`);
     }
     const rows = await this.db.query(
@@ -154,17 +156,8 @@ export class ArticleService {
     let bound: SearchBound | null = null;
     let after: [number, number] | null = null;
     if (page.after) {
-      const [sortAt, windowId, rank, id] = page.after;
-      if (
-        page.after.length !== 4 ||
-        typeof sortAt !== "string" ||
-        isNaN(Date.parse(sortAt)) ||
-        typeof windowId !== "number" ||
-        typeof rank !== "number" ||
-        typeof id !== "number"
-      ) {
-        throw new BadInputError({ after: "malformed or foreign cursor" });
-      }
+      // Of SEARCH_CURSOR's shape: decodeCursor checked every key.
+      const [sortAt, windowId, rank, id] = page.after as [string, number, number, number];
       bound = { key: [sortAt, windowId], inclusive: true };
       after = [rank, id];
     }
@@ -284,7 +277,7 @@ export class ArticleService {
     const q = new Params();
     let seek = "";
     if (page.after) {
-      const [sortAt, id] = this.articleKeyset(page.after);
+      const [sortAt, id] = page.after as [string, number]; // ARTICLE_CURSOR's shape, checked when decoded
       seek = `AND (l.published_at, l.article_id) < (${q.p(sortAt)}::timestamptz, ${q.p(id)}::int)`;
     }
     const rows = await this.db.query(
@@ -375,13 +368,5 @@ export class ArticleService {
     );
     const byKey = new Map(rows.map((r) => [r.key, r.n]));
     return articleIds.map((k) => byKey.get(k) ?? 0);
-  }
-
-  private articleKeyset(keys: readonly (string | number)[]): [string, number] {
-    const [sortAt, id] = keys;
-    if (keys.length !== 2 || typeof sortAt !== "string" || typeof id !== "number" || isNaN(Date.parse(sortAt))) {
-      throw new BadInputError({ after: "malformed or foreign cursor" });
-    }
-    return [sortAt, id];
   }
 }

@@ -5,6 +5,7 @@ import { pageRequest } from "../../shared/pagination";
 import { ARTICLE_CURSOR } from "../article/article.service";
 import { ArticleConnection } from "../article/article.types";
 import { Author } from "./author.entity";
+import { AUTHOR_CURSOR } from "./author.service";
 import { AuthorConnection } from "./author.types";
 
 @Resolver(() => Author)
@@ -21,7 +22,7 @@ export class AuthorResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof AuthorConnection>> {
     return new AuthorConnection(
-      ctx.tagged(await ctx.services.author.list(pageRequest(first, after, "au")), Tags.authors),
+      ctx.tagged(await ctx.services.author.list(pageRequest(first, after, AUTHOR_CURSOR)), Tags.authors),
     );
   }
 

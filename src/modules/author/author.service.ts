@@ -1,15 +1,17 @@
 import { Database } from "../../db/database";
 import { RowMapper } from "../../db/sql";
 import { Page, PageRequest } from "../../shared/pagination";
-import { NamedListQuery } from "../../db/named-list";
+import { NamedListQuery, namedCursor } from "../../db/named-list";
 import { Author } from "./author.entity";
+
+export const AUTHOR_CURSOR = namedCursor("au");
 
 /** Read side of authors. Bylines are public, so authors are visible to everyone. */
 export class AuthorService {
   private readonly named: NamedListQuery<Author>;
 
   constructor(db: Database, rows: RowMapper) {
-    this.named = new NamedListQuery(db, rows, Author, "authors", "au");
+    this.named = new NamedListQuery(db, rows, Author, "authors", AUTHOR_CURSOR);
   }
 
   byIds(ids: readonly number[]): Promise<(Author | null)[]> {

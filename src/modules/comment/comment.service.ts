@@ -1,12 +1,12 @@
 import { Database } from "../../db/database";
 import { Params, RowMapper, groupBy } from "../../db/sql";
-import { BadInputError } from "../../shared/errors";
-import { Page, PageRequest, toPage } from "../../shared/pagination";
+import { cursorKind, Page, PageRequest, toPage } from "../../shared/pagination";
 import { Viewer, isEditor } from "../auth/viewer";
 import { visibleArticleSql } from "../article/article.visibility";
 import { Comment } from "./comment.entity";
 
-export const COMMENT_CURSOR = "c";
+/** A comment thread: created_at, then the id. */
+export const COMMENT_CURSOR = cursorKind("c", "timestamp", "id");
 const keyOf = (c: Comment) => [c.createdAt.toISOString(), c.dbId];
 
 /** Read side of comments: by id, threads and replies (approved only, oldest first). */
@@ -50,15 +50,7 @@ export class CommentService {
     const scope = under === "article" ? "c.article_id = k.key AND c.parent_id IS NULL" : "c.parent_id = k.key";
     let seek = "";
     if (page.after) {
-      const [createdAt, id] = page.after;
-      if (
-        page.after.length !== 2 ||
-        typeof createdAt !== "string" ||
-        typeof id !== "number" ||
-        isNaN(Date.parse(createdAt))
-      ) {
-        throw new BadInputError({ after: "malformed or foreign cursor" });
-      }
+      const [createdAt, id] = page.after as [string, number]; // COMMENT_CURSOR's shape, checked when decoded
       seek = `AND (c.created_at, c.id) > (${q.p(createdAt)}::timestamptz, ${q.p(id)}::int)`;
     }
     const rows = await this.db.query(

@@ -16,11 +16,16 @@ export function encodePosition(p: Position): string {
   return Buffer.from(`e:${p.id}`).toString("base64url");
 }
 
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
 /** Decodes a cursor, or throws BAD_USER_INPUT naming `field`. */
 export function decodePosition(cursor: string, field = "since"): Position {
   const bad = () => new BadInputError({ [field]: "malformed feed cursor" });
   if (cursor.length > 100 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   const match = /^e:(\d{1,19})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   if (!match) throw bad();
-  return { id: BigInt(match[1]!) };
+  const id = BigInt(match[1]!);
+  // feed_events.id is a bigint: 19 digits can still be past its largest value.
+  if (id > BIGINT_MAX) throw bad();
+  return { id };
 }

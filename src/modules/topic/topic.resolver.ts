@@ -5,6 +5,7 @@ import { pageRequest } from "../../shared/pagination";
 import { ARTICLE_CURSOR } from "../article/article.service";
 import { ArticleConnection } from "../article/article.types";
 import { Topic } from "./topic.entity";
+import { TOPIC_CURSOR } from "./topic.service";
 import { TopicConnection } from "./topic.types";
 
 @Resolver(() => Topic)
@@ -20,7 +21,9 @@ export class TopicResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InstanceType<typeof TopicConnection>> {
-    return new TopicConnection(ctx.tagged(await ctx.services.topic.list(pageRequest(first, after, "t")), Tags.topics));
+    return new TopicConnection(
+      ctx.tagged(await ctx.services.topic.list(pageRequest(first, after, TOPIC_CURSOR)), Tags.topics),
+    );
   }
 
   @FieldResolver(() => ArticleConnection, { description: "Published articles tagged with this topic, newest first." })

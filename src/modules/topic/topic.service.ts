@@ -1,15 +1,17 @@
 import { Database } from "../../db/database";
 import { RowMapper } from "../../db/sql";
 import { Page, PageRequest } from "../../shared/pagination";
-import { NamedListQuery } from "../../db/named-list";
+import { NamedListQuery, namedCursor } from "../../db/named-list";
 import { Topic } from "./topic.entity";
+
+export const TOPIC_CURSOR = namedCursor("t");
 
 /** Read side of topics. */
 export class TopicService {
   private readonly named: NamedListQuery<Topic>;
 
   constructor(db: Database, rows: RowMapper) {
-    this.named = new NamedListQuery(db, rows, Topic, "topics", "t");
+    this.named = new NamedListQuery(db, rows, Topic, "topics", TOPIC_CURSOR);
   }
 
   byIds(ids: readonly number[]): Promise<(Topic | null)[]> {
