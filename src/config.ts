@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { DEFAULT_LIMITS, QueryLimits } from "./shared/query-limits";
 
 /**
@@ -184,4 +185,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...overrides,
   };
   return Object.freeze(config);
+}
+
+/**
+ * Loads `.env` from the working directory into process.env, if there is one
+ * (Node's own parser): the environment wins over the file. The entry points
+ * (server and CLI) call it before loadConfig; tests pass their config in.
+ */
+export function loadDotEnv(file = ".env"): boolean {
+  if (!existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
 }

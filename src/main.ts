@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, loadDotEnv } from "./config";
 import { describeOpenError } from "./db/connect-errors";
 import { DataDirInUseError } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
@@ -8,6 +8,7 @@ import { createServer } from "./server";
 async function main(): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -18,11 +18,10 @@ import { trackHttpConnections } from "./http/drain";
 import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
-import { Role } from "./modules/auth/role";
 import { createServices, Services } from "./modules/services";
 import { Bus, createBus } from "./pubsub";
 import { buildSchema } from "./schema";
-import { seedDemo } from "./seed/demo";
+import { createDemoEditor, seedDemo } from "./seed/demo";
 import { Clock, systemClock } from "./shared/clock";
 import { createErrorFormatter } from "./shared/format-error";
 import { Metrics } from "./shared/metrics";
@@ -103,7 +102,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     services = createServices({ config, db, bus, clock, limiter, logger, metrics, cache: cacheStore });
     if (config.seedDemo) {
       const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
-      if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(services);
+      if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(db, services.auth);
     }
   } catch (error) {
     await bus?.close();
@@ -253,10 +252,3 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
 }
 
 /** First start in embedded demo mode: an editor to try mutations with, and its token (shown once). */
-async function createDemoEditor(services: Services): Promise<string> {
-  await services.db.query(
-    `INSERT INTO authors (slug, name, bio) VALUES ('demo-editor', 'Demo Editor', 'Created for trying newsgraph out.')
-     ON CONFLICT (slug) DO NOTHING`,
-  );
-  return services.auth.createToken("demo-editor", Role.EDITOR, "demo");
-}

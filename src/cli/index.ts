@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config";
+import { loadConfig, loadDotEnv } from "../config";
 import { describeOpenError } from "../db/connect-errors";
 import { DataDirInUseError } from "../db/data-dir-lock";
 import { Database } from "../db/database";
@@ -11,7 +11,7 @@ import { AuthService } from "../modules/auth/auth.service";
 import { createBus } from "../pubsub";
 import { Role } from "../modules/auth/role";
 import { BENCH_DEFAULTS, seedBench } from "../seed/bench";
-import { seedDemo } from "../seed/demo";
+import { createDemoEditor, seedDemo } from "../seed/demo";
 import { AppError } from "../shared/errors";
 import { migrations } from "../../migrations";
 
@@ -34,10 +34,14 @@ commands:
 
 DATABASE_URL selects PostgreSQL; without it the embedded database under DATA_DIR is used,
 which only one process may have open: stop the server first (exit code 75 while it runs).
-Exit codes: 0 done, 64 wrong command line, 69 database unreachable, 75 database in use.`;
+Exit codes: 0 done, 64 wrong command line, 65 cannot be done (exists, revoked), 69 database
+unreachable, 75 database in use.`;
 
 /** Thrown for a wrong command line: printed with the usage, exit code 64. */
 export class UsageError extends Error {}
+
+/** A well-formed command that cannot be done (an author that exists, a token already revoked): one line, exit 65. */
+export class CommandError extends Error {}
 
 export async function openDb(): Promise<Database> {
   const config = loadConfig();
@@ -84,7 +88,13 @@ const commands: Record<string, Command> = {
     if (benchOnly) throw new UsageError(`--${benchOnly} goes with seed --bench`);
     if (!values.demo) throw new UsageError("seed needs --demo or --bench");
     const { articles } = await seedDemo(db);
-    console.error(`seed: ${articles} demo article(s) added`);
+    if (!articles) {
+      console.error("seed: the demo content is there already; for a token: npm run -s cli -- token create ...");
+      return;
+    }
+    // As the embedded mode's first start does: a token to try the newsroom side with, alone on stdout.
+    console.error(`seed: ${articles} demo article(s) added; an EDITOR token for demo-editor follows on stdout`);
+    console.log(await createDemoEditor(db, new AuthService(db)));
   },
   async author(db, args) {
     const [sub, ...rest] = args;
@@ -99,7 +109,7 @@ const commands: Record<string, Command> = {
       "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id",
       [values.slug, values.name, values.bio ?? null],
     );
-    if (!rows.length) throw new UsageError(`author "${values.slug}" exists already`);
+    if (!rows.length) throw new CommandError(`author "${values.slug}" exists already`);
     console.log(values.slug);
   },
 };
@@ -161,7 +171,7 @@ async function token(db: Database, args: string[]): Promise<void> {
       try {
         console.log(await auth.createToken(values.author, role as Role, values.label ?? null));
       } catch (error) {
-        if (error instanceof AppError) throw new UsageError(error.message);
+        if (error instanceof AppError) throw new CommandError(error.message);
         throw error;
       }
       return;
@@ -185,7 +195,8 @@ async function token(db: Database, args: string[]): Promise<void> {
         ?.waitUntilHealthy(2_000)
         .catch(() => logger.warn("redis not reachable; servers re-check tokens on their own"));
       try {
-        if (!(await new AuthService(db, bus).revokeToken(id))) throw new UsageError(`no active token with id ${id}`);
+        if (!(await new AuthService(db, bus).revokeToken(id)))
+          throw new CommandError(`no active token with id ${id} (unknown, or revoked already)`);
       } finally {
         await bus?.close();
         redis?.close();
@@ -218,6 +229,10 @@ export async function runCli(argv: string[]): Promise<number> {
     await command(db, args);
     return 0;
   } catch (error) {
+    if (error instanceof CommandError) {
+      console.error(`error: ${error.message}`);
+      return 65;
+    }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
       return 64;
@@ -229,6 +244,7 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  loadDotEnv();
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import { Database } from "../db/database";
+import type { AuthService } from "../modules/auth/auth.service";
+import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";
 import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
 
@@ -110,4 +112,13 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   });
   options.logger?.info({ articles: inserted }, "demo content loaded");
   return { articles: inserted };
+}
+
+/** The demo newsroom's editor (created when missing) and a new EDITOR token for it. */
+export async function createDemoEditor(db: Database, auth: AuthService): Promise<string> {
+  await db.query(
+    `INSERT INTO authors (slug, name, bio) VALUES ('demo-editor', 'Demo Editor', 'Created for trying newsgraph out.')
+     ON CONFLICT (slug) DO NOTHING`,
+  );
+  return auth.createToken("demo-editor", Role.EDITOR, "demo");
 }

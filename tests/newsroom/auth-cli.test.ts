@@ -76,12 +76,12 @@ describe("CLI", () => {
   );
 
   test(
-    "token create refuses unknown authors and roles with exit code 64 and nothing on stdout",
+    "token create refuses an unknown author in one line (exit 65) and a bad role with the usage (64); nothing on stdout",
     async () => {
       const unknown = await runCli(db, ["token", "create", "--author", "nobody-here", "--role", "WRITER"]);
-      expect(unknown.code).toBe(64);
+      expect(unknown.code).toBe(65);
       expect(unknown.stdout).toBe("");
-      expect(unknown.stderr).toContain('author "nobody-here" not found');
+      expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringContaining('author "nobody-here" not found')]);
 
       const badRole = await runCli(db, ["token", "create", "--author", "cli-writer", "--role", "OWNER"]);
       expect(badRole).toMatchObject({ code: 64, stdout: "" });
@@ -190,7 +190,7 @@ describe("the server with CLI-issued tokens", () => {
 
 describe("revocation", () => {
   test(
-    "token revoke stops the token at once; revoking it twice is exit code 64",
+    "token revoke stops the token at once; revoking it twice is one line of error, exit code 65",
     async () => {
       await server?.stop();
       server = undefined;
@@ -199,8 +199,10 @@ describe("revocation", () => {
       expect(res).toMatchObject({ code: 0, stdout: "" });
       expect(res.stderr).toContain(`token ${ids.writer} revoked`);
       const again = await runCli(db, ["token", "revoke", "--id", String(ids.writer)]);
-      expect(again.code).toBe(64);
-      expect(again.stderr).toContain(`no active token with id ${ids.writer}`);
+      expect(again.code).toBe(65);
+      expect(again.stderr.trim().split("\n")).toEqual([
+        expect.stringContaining(`no active token with id ${ids.writer}`),
+      ]);
 
       const list = await runCli(db, ["token", "list", "--author", "cli-writer"]);
       const states = list.stdout
@@ -240,4 +242,31 @@ describe("revocation", () => {
     expect(after.status).toBe(401);
     expectError(after, "UNAUTHENTICATED");
   });
+});
+
+describe("seed --demo", () => {
+  test(
+    "prints an EDITOR token alone on stdout that works on the server; seeding again adds nothing and prints none",
+    async () => {
+      const fresh = await createTestDatabase();
+      let demo: (NewsgraphServer & GraphQLClient) | undefined;
+      try {
+        const first = await runCli(fresh, ["seed", "--demo"]);
+        expect(first.code).toBe(0);
+        expect(first.stdout.trim()).toMatch(TOKEN);
+        expect(first.stdout.trim().split("\n")).toHaveLength(1);
+        const again = await runCli(fresh, ["seed", "--demo"]);
+        expect(again).toMatchObject({ code: 0, stdout: "" });
+        expect(again.stderr).toContain("token create");
+
+        demo = await startOn(fresh, { seedDemo: false });
+        const res = await demo.request(NewsroomViewerDocument, undefined, { token: first.stdout.trim() });
+        expect(ok(res).viewer).toMatchObject({ role: "EDITOR", author: { slug: "demo-editor" } });
+      } finally {
+        await demo?.stop();
+        await fresh.drop();
+      }
+    },
+    CLI_TIMEOUT,
+  );
 });
