@@ -12,6 +12,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY migrations ./migrations
 COPY src ./src
+# The bench seeder (npm run cli -- seed --bench) lives beside the benchmarks, outside src.
+COPY bench/seed ./bench/seed
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

@@ -10,7 +10,7 @@ import { entities } from "../modules";
 import { AuthService } from "../modules/auth/auth.service";
 import { createBus } from "../pubsub";
 import { Role } from "../modules/auth/role";
-import { BENCH_DEFAULTS, seedBench } from "../seed/bench";
+import { BENCH_DEFAULTS, seedBench } from "../../bench/seed/bench";
 import { createDemoEditor, seedDemo } from "../seed/demo";
 import { AppError } from "../shared/errors";
 import { migrations } from "../../migrations";

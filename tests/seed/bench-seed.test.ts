@@ -1,5 +1,5 @@
 /**
- * The benchmark seeder (src/seed/bench.ts) on a small scale: exact counts, a
+ * The benchmark seeder (bench/seed/bench.ts) on a small scale: exact counts, a
  * second run that changes nothing, determinism, the shape of the data (bylines,
  * tags, threads, denormalised published_at) and bodies rendered as renderBody
  * would render them. Runs in both database modes.
@@ -9,7 +9,7 @@ import { Database } from "../../src/db/database";
 import { createLogger } from "../../src/logger";
 import { entities } from "../../src/modules";
 import { renderBody } from "../../src/modules/article/article.render";
-import { BenchOptions, internals, seedBench } from "../../src/seed/bench";
+import { BenchOptions, internals, seedBench } from "../../bench/seed/bench";
 import { migrations } from "../../migrations";
 import { createTestDatabase, TestDatabase } from "../support/database";
 

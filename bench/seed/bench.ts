@@ -36,7 +36,7 @@
  * triggers are off during it (the seeder sets the column itself). What remains
  * is mostly PostgreSQL computing articles.search (to_tsvector over every body).
  */
-import { Database } from "../db/database";
+import { Database } from "../../src/db/database";
 import {
   ARTICLE_STATUS,
   BENCH_PREFIX,
