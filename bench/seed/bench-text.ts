@@ -1,5 +1,5 @@
 /**
- * Word lists for the benchmark seeder (src/seed/bench.ts). Plain data only.
+ * Word lists for the benchmark seeder (bench/seed/bench.ts). Plain data only.
  *
  * Lists of common words are ordered roughly from most to least frequent: the
  * generator draws from them with Zipf-like weights by position, so early words
