@@ -17,17 +17,16 @@ import {
   queryable,
   Requester,
 } from "../support/feed-fixtures";
-import { buildDist, PrivateRedis, ServerProcess } from "../support/feed-processes";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import { PrivateRedis, ServerProcess, startTwoInstances, TwoInstances } from "../support/feed-processes";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 
 describeOnPostgres("two instances through Redis", () => {
-  let database: TestDatabase;
-  let redis: PrivateRedis;
+  let two: TwoInstances;
   let a: ServerProcess;
   let b: ServerProcess;
+  let redis: PrivateRedis;
   let apiA: Requester;
   let apiB: Requester;
   let pg: Client;
@@ -36,33 +35,13 @@ describeOnPostgres("two instances through Redis", () => {
   let articleId: string;
 
   beforeAll(async () => {
-    await buildDist();
-    database = await createTestDatabase();
-    redis = await PrivateRedis.start();
-    const env = {
-      DATABASE_URL: database.databaseUrl!,
-      REDIS_URL: redis.url,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      SEED_DEMO: "true",
-      SCHEDULER_INTERVAL_MS: "0",
-      FEED_POLL_MS: "0",
-      COMMENT_RATE_LIMIT: "100000",
-    };
-    // One after the other: the first migrates and seeds, the second finds it done.
-    a = await ServerProcess.start("instance A", env);
-    b = await ServerProcess.start("instance B", env);
+    two = await startTwoInstances();
+    ({ a, b, redis, pg } = two);
     apiA = httpRequester(() => a.url);
     apiB = httpRequester(() => b.url);
     poolA = new ClientPool(() => a.url);
     poolB = new ClientPool(() => b.url);
-    pg = new Client({ connectionString: database.databaseUrl });
-    await pg.connect();
-    const { rows } = await pg.query(
-      "SELECT id FROM articles WHERE status = 'PUBLISHED' AND comments_open ORDER BY id LIMIT 1",
-    );
-    articleId = toGlobalId("Article", rows[0].id);
+    articleId = toGlobalId("Article", two.articleDbId);
   }, 300_000);
 
   afterEach(async () => {
@@ -70,13 +49,7 @@ describeOnPostgres("two instances through Redis", () => {
     await poolB.closeAll();
   });
 
-  afterAll(async () => {
-    await a?.kill();
-    await b?.kill();
-    await redis?.stop();
-    await pg?.end();
-    await database?.drop();
-  }, 60_000);
+  afterAll(() => two?.stop(), 60_000);
 
   const cursorOfComment = async (id: string) => cursorOf((await feedRowsOfComment(queryable(pg), id))[0]!);
 
@@ -166,7 +139,9 @@ describeOnPostgres("two instances through Redis", () => {
   test("an instance shutting down closes its sockets with 1001; clients resume on the other without a gap", async () => {
     // A subscriber that stays on B: once it has an event, B has dispatched it.
     const watcher = await liveSubscription(poolB.client(), apiB);
-    const client = poolA.client();
+    // An instance of its own to stop, so the other tests (in any order) keep A and B.
+    const c = await ServerProcess.start("instance C", two.env);
+    const client = new ClientPool(() => c.url).client();
     const onA = await liveSubscription(client, apiB);
     const last = onA.values[onA.values.length - 1]!.commentAdded;
     await waitFor(
@@ -176,7 +151,7 @@ describeOnPostgres("two instances through Redis", () => {
     );
     const watched = watcher.values.length;
 
-    expect(await a.stop()).toBe(0);
+    expect(await c.stop()).toBe(0);
     await onA.ended();
     expect(client.closes.map((c) => c.code)).toEqual([1001]);
 

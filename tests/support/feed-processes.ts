@@ -186,6 +186,8 @@ export interface TwoInstances {
   pg: Client;
   /** A published article open for comments (from the demo content). */
   articleDbId: number;
+  /** The environment both run with: a third instance of the same deployment starts with it. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -224,6 +226,7 @@ export async function startTwoInstances(extraEnv: Record<string, string> = {}): 
     b,
     pg,
     articleDbId: rows[0].id,
+    env,
     async stop() {
       await a.kill();
       await b.kill();
