@@ -2,6 +2,7 @@ import { Article } from "./article/article.entity";
 import { ArticleAuthor, ArticleTopic } from "./article/article-links.entity";
 import { ArticleResolver } from "./article/article.resolver";
 import { ArticleEditorResolver } from "./article/article-editor.resolver";
+import { AuthorArticlesResolver, TopicArticlesResolver } from "./article/article-lists.resolver";
 import { ApiToken } from "./auth/api-token.entity";
 import { ViewerResolver } from "./auth/viewer.resolver";
 import { Author } from "./author/author.entity";
@@ -25,6 +26,7 @@ export const resolvers = [
   ArticleResolver,
   ArticleEditorResolver,
   AuthorResolver,
+  AuthorArticlesResolver,
   CommentResolver,
   CommentWriteResolver,
   NodeResolver,
@@ -33,5 +35,6 @@ export const resolvers = [
   ArticleUpdatedResolver,
   ModerationQueueResolver,
   TopicResolver,
+  TopicArticlesResolver,
   ViewerResolver,
 ] as const;
