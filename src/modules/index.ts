@@ -7,6 +7,7 @@ import { ApiToken } from "./auth/api-token.entity";
 import { ViewerResolver } from "./auth/viewer.resolver";
 import { Author } from "./author/author.entity";
 import { AuthorResolver } from "./author/author.resolver";
+import { ArticleCommentsResolver } from "./comment/article-comments.resolver";
 import { Comment } from "./comment/comment.entity";
 import { CommentResolver } from "./comment/comment.resolver";
 import { CommentWriteResolver } from "./comment/comment-write.resolver";
@@ -25,6 +26,7 @@ export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author,
 export const resolvers = [
   ArticleResolver,
   ArticleEditorResolver,
+  ArticleCommentsResolver,
   AuthorResolver,
   AuthorArticlesResolver,
   CommentResolver,
