@@ -49,7 +49,7 @@ const PEER_FRONT_PAGE = `query PeerFrontPage {
   }
 }`;
 
-// ArticleService.related and ArticleService.commentCounts, as computed columns.
+// ArticleService.related and CommentService.approvedTotals, as computed columns.
 const COMPUTED_COLUMNS = `
 CREATE OR REPLACE FUNCTION public.articles_related(a public.articles, how_many int)
 RETURNS SETOF public.articles LANGUAGE sql STABLE AS $$

@@ -9,7 +9,7 @@ import {
 import { CacheStore, MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
 import { purgeTagsFor } from "./cache/cache-tags";
 import { responseCachePlugin } from "./cache/response-cache";
-import { FeedEventKind } from "./modules/feed/feed-log";
+import { FeedEventKind } from "./db/outbox";
 import { Config } from "./config";
 import { Context } from "./context";
 import { Database } from "./db/database";

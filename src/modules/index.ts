@@ -2,10 +2,12 @@ import { Article } from "./article/article.entity";
 import { ArticleAuthor, ArticleTopic } from "./article/article-links.entity";
 import { ArticleResolver } from "./article/article.resolver";
 import { ArticleEditorResolver } from "./article/article-editor.resolver";
+import { AuthorArticlesResolver, TopicArticlesResolver } from "./article/article-lists.resolver";
 import { ApiToken } from "./auth/api-token.entity";
 import { ViewerResolver } from "./auth/viewer.resolver";
 import { Author } from "./author/author.entity";
 import { AuthorResolver } from "./author/author.resolver";
+import { ArticleCommentsResolver } from "./comment/article-comments.resolver";
 import { Comment } from "./comment/comment.entity";
 import { CommentResolver } from "./comment/comment.resolver";
 import { CommentWriteResolver } from "./comment/comment-write.resolver";
@@ -24,7 +26,9 @@ export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author,
 export const resolvers = [
   ArticleResolver,
   ArticleEditorResolver,
+  ArticleCommentsResolver,
   AuthorResolver,
+  AuthorArticlesResolver,
   CommentResolver,
   CommentWriteResolver,
   NodeResolver,
@@ -33,5 +37,6 @@ export const resolvers = [
   ArticleUpdatedResolver,
   ModerationQueueResolver,
   TopicResolver,
+  TopicArticlesResolver,
   ViewerResolver,
 ] as const;

@@ -5,7 +5,7 @@
  * later event that must be the very next one the subscriber receives.
  */
 import { Client } from "pg";
-import { FeedEventKind, recordFeedEvent } from "../../src/modules/feed/feed-log";
+import { FeedEventKind, recordFeedEvent } from "../../src/db/outbox";
 import { compare } from "../../src/modules/feed/feed-position";
 import { ManualClock } from "../../src/shared/clock";
 import { toGlobalId } from "../../src/shared/node-id";

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { LoadedEvent } from "../../src/modules/feed/feed-dispatcher";
-import { FeedEventKind } from "../../src/modules/feed/feed-log";
+import { FeedEventKind } from "../../src/db/outbox";
 import type { Position } from "../../src/modules/feed/feed-position";
 import { FeedSource, FeedStream, FeedStreamState } from "../../src/modules/feed/feed-stream";
 

@@ -8,7 +8,7 @@ import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
 import { Viewer, isEditor } from "../auth/viewer";
-import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
+import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";

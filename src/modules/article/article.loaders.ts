@@ -16,7 +16,6 @@ export function createArticleLoaders(services: Services, viewer: Viewer | null, 
     byline: loader(options, (ids: readonly number[]) => article.bylines(ids)),
     topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
     related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),
-    commentCount: loader(options, (ids: readonly number[]) => article.commentCounts(ids)),
     publishedCount,
     byTopic: pageLoader(options, (keys, page) =>
       article.publishedByLink("topic", keys, page, (k) => publishedCount.topic.load(k)),

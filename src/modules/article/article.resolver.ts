@@ -5,8 +5,6 @@ import { BadInputError } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
 import { pageRequest } from "../../shared/pagination";
 import { Author } from "../author/author.entity";
-import { CommentConnection } from "../comment/comment.types";
-import { COMMENT_CURSOR } from "../comment/comment.service";
 import { Topic } from "../topic/topic.entity";
 import { Article } from "./article.entity";
 import { ArticleFilter, ArticleOrder } from "./article.inputs";
@@ -104,25 +102,5 @@ export class ArticleResolver {
       throw new BadInputError({ first: `must be between 0 and ${MAX_RELATED}` });
     }
     return ctx.tagged(await ctx.loaders.article.related(article.dbId, first), Tags.articleLists);
-  }
-
-  @FieldResolver(() => CommentConnection, {
-    description: "Approved comments, oldest first; replies are reached through Comment.replies.",
-  })
-  async comments(
-    @Root() article: Article,
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-  ): Promise<InstanceType<typeof CommentConnection>> {
-    const page = pageRequest(first, after, COMMENT_CURSOR);
-    const result = await ctx.loaders.comment.thread(article.dbId, page);
-    return new CommentConnection(ctx.tagged(result, Tags.comments(article.dbId)));
-  }
-
-  @FieldResolver(() => Int, { description: "Approved comments, replies included." })
-  commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
-    ctx.tag(Tags.comments(article.dbId));
-    return ctx.loaders.article.commentCount.load(article.dbId);
   }
 }

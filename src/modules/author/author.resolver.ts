@@ -1,9 +1,7 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context";
 import { Tags } from "../../cache/cache-tags";
 import { pageRequest } from "../../shared/pagination";
-import { ARTICLE_CURSOR } from "../article/article.service";
-import { ArticleConnection } from "../article/article.types";
 import { Author } from "./author.entity";
 import { AUTHOR_CURSOR } from "./author.service";
 import { AuthorConnection } from "./author.types";
@@ -24,16 +22,5 @@ export class AuthorResolver {
     return new AuthorConnection(
       ctx.tagged(await ctx.services.author.list(pageRequest(first, after, AUTHOR_CURSOR)), Tags.authors),
     );
-  }
-
-  @FieldResolver(() => ArticleConnection, { description: "Published articles in the author's byline, newest first." })
-  async articles(
-    @Root() author: Author,
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-  ): Promise<InstanceType<typeof ArticleConnection>> {
-    const page = pageRequest(first, after, ARTICLE_CURSOR);
-    return new ArticleConnection(ctx.tagged(await ctx.loaders.article.byAuthor(author.dbId, page), Tags.articleLists));
   }
 }

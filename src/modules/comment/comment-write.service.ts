@@ -12,7 +12,7 @@ import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
 import { Viewer } from "../auth/viewer";
 import { visibleArticleSql } from "../article/article.visibility";
-import { FeedEventKind, recordFeedEvent } from "../feed/feed-log";
+import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Comment, CommentStatus } from "./comment.entity";
 import { AddCommentInput } from "./comment-write.inputs";
 import { SpamRules, holdReason } from "./spam-rules";

@@ -17,6 +17,8 @@ export function createCommentLoaders(services: Services, viewer: Viewer | null, 
     replies: pageLoader(options, (keys, page) =>
       comment.approvedPages("parent", keys, page, (k) => count.parent.load(k)),
     ),
+    /** Approved comments of articles, replies included: Article.commentCount. */
+    totalByArticle: loader(options, (ids: readonly number[]) => comment.approvedTotals(ids)),
   };
 }
 

@@ -76,4 +76,15 @@ export class CommentService {
     const byKey = new Map(rows.map((r) => [r.key, r.n]));
     return keys.map((k) => byKey.get(k) ?? 0);
   }
+
+  /** Approved comments (replies included) of many articles. */
+  async approvedTotals(articleIds: readonly number[]): Promise<number[]> {
+    const rows = await this.db.query<{ key: number; n: number }>(
+      `SELECT article_id AS key, count(*)::int AS n FROM comments ` +
+        `WHERE article_id = ANY($1::int[]) AND status = 'APPROVED' GROUP BY article_id`,
+      [articleIds],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r.n]));
+    return articleIds.map((k) => byKey.get(k) ?? 0);
+  }
 }

@@ -2,11 +2,12 @@ import type { Logger } from "pino";
 import type { Loaders } from "../../context";
 import { Database } from "../../db/database";
 import { RowMapper } from "../../db/sql";
+import { FeedEventKind } from "../../db/outbox";
 import { Bus, Topic } from "../../pubsub";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { Viewer, isEditor, visibilityClass } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
-import { FeedEventKind, FeedEventRow, feedHead, readFeed } from "./feed-log";
+import { FeedEventRow, feedHead, readFeed } from "./feed-log";
 import { Position } from "./feed-position";
 
 /** A feed event with its data, loaded once for every subscriber. */

@@ -1,6 +1,6 @@
+import type { FeedEventKind } from "../../db/outbox";
 import { PushQueue } from "../../shared/push-queue";
 import type { LoadedEvent } from "./feed-dispatcher";
-import type { FeedEventKind } from "./feed-log";
 import { Position, compare, max } from "./feed-position";
 
 /**

@@ -1,4 +1,5 @@
 import { Database } from "../../db/database";
+import { FeedEventKind } from "../../db/outbox";
 import { BadInputError, notFound } from "../../shared/errors";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { ArticleService } from "../article/article.service";
@@ -7,7 +8,7 @@ import { requireRole } from "../auth/require-role";
 import { Viewer } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
 import { FeedDispatcher, LoadedEvent, canSeeArticle } from "./feed-dispatcher";
-import { FeedEventKind, feedHasPosition, feedHead, readFeed } from "./feed-log";
+import { feedHasPosition, feedHead, readFeed } from "./feed-log";
 import { Position, decodePosition, encodePosition, max } from "./feed-position";
 import { FeedSource, FeedStream } from "./feed-stream";
 import { SharedPayload } from "./shared-execution";

@@ -1,9 +1,7 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context";
 import { Tags } from "../../cache/cache-tags";
 import { pageRequest } from "../../shared/pagination";
-import { ARTICLE_CURSOR } from "../article/article.service";
-import { ArticleConnection } from "../article/article.types";
 import { Topic } from "./topic.entity";
 import { TOPIC_CURSOR } from "./topic.service";
 import { TopicConnection } from "./topic.types";
@@ -24,22 +22,5 @@ export class TopicResolver {
     return new TopicConnection(
       ctx.tagged(await ctx.services.topic.list(pageRequest(first, after, TOPIC_CURSOR)), Tags.topics),
     );
-  }
-
-  @FieldResolver(() => ArticleConnection, { description: "Published articles tagged with this topic, newest first." })
-  async articles(
-    @Root() topic: Topic,
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-  ): Promise<InstanceType<typeof ArticleConnection>> {
-    const page = pageRequest(first, after, ARTICLE_CURSOR);
-    return new ArticleConnection(ctx.tagged(await ctx.loaders.article.byTopic(topic.dbId, page), Tags.articleLists));
-  }
-
-  @FieldResolver(() => Int)
-  articleCount(@Root() topic: Topic, @Ctx() ctx: Context): Promise<number> {
-    ctx.tag(Tags.articleLists);
-    return ctx.loaders.article.publishedCount.topic.load(topic.dbId);
   }
 }
