@@ -22,7 +22,7 @@ export interface ArticleFilterValues {
 
 export const ARTICLE_CURSOR = "a";
 export const SEARCH_CURSOR = "s";
-const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_LENGTH = 200;
 
 export interface ArticleText {
   body: string;
