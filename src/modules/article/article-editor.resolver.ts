@@ -1,6 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../context";
 import { expectGlobalId } from "../../shared/node-id";
+import { Role } from "../auth/role";
 import { Article } from "./article.entity";
 import { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
 
@@ -8,6 +9,7 @@ const ID_ARG = { description: "The article's global id; NOT_FOUND when the calle
 
 @Resolver(() => Article)
 export class ArticleEditorResolver {
+  @Authorized(Role.WRITER)
   @Mutation(() => Article, {
     description: "WRITER or better; the article starts as a DRAFT, with the caller as its byline unless given one.",
   })
@@ -18,6 +20,7 @@ export class ArticleEditorResolver {
     return ctx.services.articleEditor.create(ctx.viewer, input);
   }
 
+  @Authorized(Role.WRITER)
   @Mutation(() => Article, {
     description:
       "Writers may edit their own drafts; editors any article (a writer on anything else: FORBIDDEN). Edits " +
@@ -31,6 +34,7 @@ export class ArticleEditorResolver {
     return ctx.services.articleEditor.update(ctx.viewer, expectGlobalId("Article", id, "id"), input);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Article, {
     description:
       "EDITOR or ADMIN. With `at` in the future the article is SCHEDULED and goes live then. An empty body is " +
@@ -50,6 +54,7 @@ export class ArticleEditorResolver {
     return ctx.services.articleEditor.publish(ctx.viewer, expectGlobalId("Article", id, "id"), at ?? null);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Article, {
     description: "EDITOR or ADMIN: back to DRAFT, publishedAt cleared; also cancels a schedule.",
   })
@@ -57,6 +62,7 @@ export class ArticleEditorResolver {
     return ctx.services.articleEditor.unpublish(ctx.viewer, expectGlobalId("Article", id, "id"));
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Article, {
     description: "EDITOR or ADMIN: takes the article out of every public list and page, keeping it on record.",
   })

@@ -1,6 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../context";
 import { expectGlobalId } from "../../shared/node-id";
+import { Role } from "../auth/role";
 import { Comment, CommentStatus } from "./comment.entity";
 import { AddCommentInput, AddCommentPayload } from "./comment-write.inputs";
 
@@ -8,7 +9,7 @@ import { AddCommentInput, AddCommentPayload } from "./comment-write.inputs";
 export class CommentWriteResolver {
   @Mutation(() => AddCommentPayload, {
     description:
-      "Posts a reader's comment; no token needed. Rate-limited per client address and per email (RATE_LIMITED, " +
+      "Posts a reader's comment; no token needed. Rate-limited per client and per commenter (RATE_LIMITED, " +
       "with retryAfterSeconds). APPROVED at once unless the site moderates first or a spam rule holds it PENDING. " +
       "NOT_FOUND when the caller may not see the article; FORBIDDEN when it is not published or comments are closed.",
   })
@@ -20,6 +21,7 @@ export class CommentWriteResolver {
     return { comment };
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Comment, {
     description:
       "EDITOR or ADMIN: moves a comment to another status. APPROVED makes it public (commentAdded); PENDING puts " +
