@@ -3,6 +3,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { buildSchema as buildTypeGraphQLSchema } from "type-graphql";
 import { resolvers } from "./modules";
+import { roleGate } from "./modules/auth/auth-checker";
 
 let cached: GraphQLSchema | undefined;
 
@@ -13,6 +14,8 @@ export async function buildSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // Input rules live in the services, which answer BAD_USER_INPUT with a per-field map.
     validate: false,
+    // @Authorized(Role.X): role gates that depend on nothing else; data-dependent rules live in the services.
+    authChecker: roleGate,
     // Every subscription brings its own `subscribe` (modules/feed); type-graphql still insists on a pubSub.
     pubSub: {
       publish: () => {

@@ -7,9 +7,15 @@ import { parseGlobalId } from "../shared/node-id";
 
 @Resolver()
 export class NodeResolver {
-  /** Any object by its global id; null when it does not exist or is hidden from the caller. */
-  @Query(() => Node, { nullable: true })
-  async node(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: "Any object by its global id; null when it does not exist or the caller may not see it.",
+  })
+  async node(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID, { description: "A global id (the `id` of any Node); a malformed one is BAD_USER_INPUT." })
+    id: string,
+  ): Promise<Node | null> {
     const parsed = parseGlobalId(id);
     if (!parsed) throw new BadInputError({ id: "not a valid node id" });
     const { loaders } = ctx;

@@ -4,6 +4,12 @@ import { BadInputError } from "./errors";
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/** The docs of every list's `first` and `after` arguments, so that each list states the same rules. */
+export const FIRST_ARG = `How many items: ${DEFAULT_PAGE_SIZE} when not given, 0 to ${MAX_PAGE_SIZE} (more is BAD_USER_INPUT).`;
+export const AFTER_ARG =
+  "Continue after this cursor: the previous page's pageInfo.endCursor (or an edge's cursor) from this same " +
+  "list; a malformed or foreign cursor is BAD_USER_INPUT.";
+
 /** Keyset position: the sort key values of the last row seen, then its id. */
 export type KeyValue = string | number;
 export type Keyset = readonly KeyValue[];
@@ -105,18 +111,21 @@ export function toPage<T>(
   };
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
 export class PageInfo {
-  @Field()
+  @Field({ description: "True when more items follow: ask again with `after: endCursor`." })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: "True when the page was asked for with `after`. Lists page forward only." })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The cursor of the page's first item; null when it is empty." })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The cursor of the page's last item, to pass as `after`; null when the page is empty.",
+  })
   endCursor: string | null;
 }
 
@@ -132,28 +141,34 @@ export function connectionType<T extends object>(
   node: ClassType<T>,
   name: string,
 ): new (page: Page<T>) => Connection<T> {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  const noun = name.toLowerCase();
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${noun} of a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({ description: "Pass as `after` to continue after this item." })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${noun}.` })
     node: T;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, {
+    simpleResolvers: true,
+    description: `A page of ${noun}s (a Relay connection), in the order the list states.`,
+  })
   class ConnectionImpl implements Connection<T> {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: "The page's items, each with its cursor." })
     edges: Edge[];
 
-    @Field(() => [node])
+    @Field(() => [node], { description: "The page's items, without cursors: the same as edges' nodes." })
     nodes: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether more follow, and the cursors to continue." })
     pageInfo: PageInfo;
 
     /** Counted only when asked for. */
-    @Field(() => Int)
+    @Field(() => Int, {
+      description: "How many items the whole list holds, across every page (counted only when selected).",
+    })
     get totalCount(): Promise<number> {
       return this.page.totalCount();
     }

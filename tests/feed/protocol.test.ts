@@ -105,6 +105,28 @@ describe("connection, authentication, keep-alive and frame size", () => {
     expect(editorSocket.frames).toEqual([{ type: "connection_ack" }]);
   });
 
+  test("moderationQueue's role gate is at the schema edge: a refused subscribe never reaches the feed service", async () => {
+    const opened = jest.spyOn(server.services.feed, "moderationQueue");
+    try {
+      for (const token of [writer, undefined]) {
+        const raw = await pool.raw();
+        await raw.init(token);
+        raw.subscribe("q", FeedModerationQueueDocument, {});
+        const next = await raw.frame((f) => f.id === "q" && f.type === "next", "the refusal");
+        expect(next.payload.errors.map((e: any) => e.message)).toEqual(["This needs the EDITOR role or better"]);
+        await raw.frame((f) => f.id === "q" && f.type === "complete", "complete");
+      }
+      expect(opened).not.toHaveBeenCalled();
+      const editorSocket = await pool.raw();
+      await editorSocket.init(editor);
+      editorSocket.subscribe("q", FeedModerationQueueDocument, {});
+      await waitForListeners(server, 1);
+      expect(opened).toHaveBeenCalledTimes(1);
+    } finally {
+      opened.mockRestore();
+    }
+  });
+
   test("an invalid operation is refused with an error message carrying its code", async () => {
     const raw = await pool.raw();
     await raw.init();

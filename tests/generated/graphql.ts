@@ -5,59 +5,111 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
 import { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
+/** A reader's comment. */
 export type AddCommentInput = {
+  /** The article's global id: a published article with comments open. */
   articleId: string | number;
+  /** The name shown with the comment: 1 to 80 characters. */
   authorName: string;
+  /** Plain text, 1 to 5,000 characters. */
   body: string;
   /** Required and validated; stored for moderation, never published. */
   email: string;
   /** Leave empty. Forms render it hidden; only bots fill it in, and their comments wait for moderation. */
   honeypot?: string | null | undefined;
-  /** A retry with the same key returns the first result and stores nothing new. */
+  /** A retry with the same key returns the first result and stores nothing new. 1 to 128 characters; the same key with a different comment is CONFLICT. */
   idempotencyKey?: string | null | undefined;
-  /** Reply to this comment of the same article. */
+  /** Reply to this comment of the same article. It must be approved, and replies nest at most 5 deep below a top-level comment. */
   parentId?: string | number | null | undefined;
+  /** An http(s) URL shown with the name, up to 2,048 characters; empty means none. */
   website?: string | null | undefined;
 };
 
+/** Narrows `articles`: an article is listed when it meets every condition given. */
 export type ArticleFilter = {
+  /** Articles with this author in the byline. */
   authorSlug?: string | null | undefined;
+  /** Published strictly after this time. */
   publishedAfter?: string | null | undefined;
+  /** Published strictly before this time; it must be later than publishedAfter (else BAD_USER_INPUT). */
   publishedBefore?: string | null | undefined;
-  /** Anything but PUBLISHED needs a WRITER token or better. */
+  /** PUBLISHED when not given. Anything but PUBLISHED needs a WRITER token or better (UNAUTHENTICATED without one); writers then see only articles in their own byline, editors all. */
   status?: ArticleStatus | null | undefined;
   /** Articles tagged with any of these topics. */
   topicSlugs?: Array<string> | null | undefined;
 };
 
-export type ArticleOrder = "NEWEST_FIRST" | "OLDEST_FIRST";
+/** The order of `articles`: by publication time (creation time for drafts), then by id. */
+export type ArticleOrder =
+  /** Newest first (the default). */
+  | "NEWEST_FIRST"
+  /** Oldest first. */
+  | "OLDEST_FIRST";
 
-export type ArticleStatus = "ARCHIVED" | "DRAFT" | "PUBLISHED" | "SCHEDULED";
+/** Where an article is in the editorial workflow. */
+export type ArticleStatus =
+  /** Withdrawn from every list and page, kept on record; seen only by its byline and editors. */
+  | "ARCHIVED"
+  /** Being written: seen only by its byline and editors. New articles start here. */
+  | "DRAFT"
+  /** Live: seen by everyone, in lists, search and the feed. */
+  | "PUBLISHED"
+  /** Set to go live by itself at publishedAt; seen only by its byline and editors. */
+  | "SCHEDULED";
 
-export type CommentStatus = "APPROVED" | "PENDING" | "REJECTED" | "SPAM";
+/** Where a comment is in moderation; only APPROVED comments are public. */
+export type CommentStatus =
+  /** Public. */
+  | "APPROVED"
+  /** Waiting for an editor, in the moderation queue. */
+  | "PENDING"
+  /** Turned down by an editor. */
+  | "REJECTED"
+  /** Marked as spam by an editor. */
+  | "SPAM";
 
+/** A new article, created as a DRAFT. */
 export type CreateArticleInput = {
-  /** Byline; defaults to the caller. */
+  /** Byline; defaults to the caller. Author slugs in byline order, none twice; writers must include themselves (only editors write bylines for others). */
   authorSlugs?: Array<string> | null | undefined;
-  /** Markdown. */
+  /** Markdown, up to 200,000 characters. May be empty in a draft; publishing needs one. */
   body: string;
+  /** Whether readers may comment once it is published; true when not given. */
   commentsOpen?: boolean | null | undefined;
-  /** Generated from the title (and made unique) when not given. */
+  /** Generated from the title (and made unique) when not given. Given: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. */
   slug?: string | null | undefined;
+  /** The summary under the headline: up to 1,000 characters; empty means none. */
   standfirst?: string | null | undefined;
+  /** The headline: 1 to 300 characters, trimmed. */
   title: string;
+  /** Topics to tag it with, by slug; an unknown slug is BAD_USER_INPUT. */
   topicSlugs?: Array<string> | null | undefined;
 };
 
-export type Role = "ADMIN" | "EDITOR" | "WRITER";
+/** What a token may do: WRITER, then EDITOR, then ADMIN, each with every right of the roles below it. */
+export type Role =
+  /** Everything an editor may do. */
+  | "ADMIN"
+  /** Also edits, publishes, unpublishes and archives any article, and moderates comments. */
+  | "EDITOR"
+  /** Creates drafts, edits their own drafts, and sees the unpublished articles in their byline. */
+  | "WRITER";
 
+/** Changes to an article: only the fields given change. */
 export type UpdateArticleInput = {
+  /** Replaces the byline, in order (rules as on create: writers must stay in it). Leave it out to keep it; null is BAD_USER_INPUT. */
   authorSlugs?: Array<string> | null | undefined;
+  /** Markdown, up to 200,000 characters. Leave it out to keep it; null is BAD_USER_INPUT. */
   body?: string | null | undefined;
+  /** Opens or closes comments. Leave it out to keep it; null is BAD_USER_INPUT. */
   commentsOpen?: boolean | null | undefined;
+  /** A new slug: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. Leave it out to keep it; null is BAD_USER_INPUT. */
   slug?: string | null | undefined;
+  /** The summary, up to 1,000 characters; null or empty clears it. */
   standfirst?: string | null | undefined;
+  /** The headline: 1 to 300 characters. Leave it out to keep it; null is BAD_USER_INPUT. */
   title?: string | null | undefined;
+  /** Replaces the topics, by slug. Leave it out to keep it; null is BAD_USER_INPUT. */
   topicSlugs?: Array<string> | null | undefined;
 };
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { Tags } from "../../cache/cache-tags";
-import { pageRequest } from "../../shared/pagination";
+import { AFTER_ARG, FIRST_ARG, pageRequest } from "../../shared/pagination";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
 import { ARTICLE_CURSOR } from "./article.service";
@@ -15,14 +15,14 @@ export class TopicArticlesResolver {
   async articles(
     @Root() topic: Topic,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("first", () => Int, { nullable: true, description: FIRST_ARG }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: AFTER_ARG }) after?: string | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, ARTICLE_CURSOR);
     return new ArticleConnection(ctx.tagged(await ctx.loaders.article.byTopic(topic.dbId, page), Tags.articleLists));
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: "How many published articles are tagged with it." })
   articleCount(@Root() topic: Topic, @Ctx() ctx: Context): Promise<number> {
     ctx.tag(Tags.articleLists);
     return ctx.loaders.article.publishedCount.topic.load(topic.dbId);
@@ -35,8 +35,8 @@ export class AuthorArticlesResolver {
   async articles(
     @Root() author: Author,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("first", () => Int, { nullable: true, description: FIRST_ARG }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: AFTER_ARG }) after?: string | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, ARTICLE_CURSOR);
     return new ArticleConnection(ctx.tagged(await ctx.loaders.article.byAuthor(author.dbId, page), Tags.articleLists));

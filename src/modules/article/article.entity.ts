@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Node } from "../../shared/node.type";
+import { NODE_ID, Node } from "../../shared/node.type";
 import { toGlobalId } from "../../shared/node-id";
 
 export enum ArticleStatus {
@@ -9,7 +9,18 @@ export enum ArticleStatus {
   PUBLISHED = "PUBLISHED",
   ARCHIVED = "ARCHIVED",
 }
-registerEnumType(ArticleStatus, { name: "ArticleStatus" });
+registerEnumType(ArticleStatus, {
+  name: "ArticleStatus",
+  description: "Where an article is in the editorial workflow.",
+  valuesConfig: {
+    DRAFT: { description: "Being written: seen only by its byline and editors. New articles start here." },
+    SCHEDULED: { description: "Set to go live by itself at publishedAt; seen only by its byline and editors." },
+    PUBLISHED: { description: "Live: seen by everyone, in lists, search and the feed." },
+    ARCHIVED: {
+      description: "Withdrawn from every list and page, kept on record; seen only by its byline and editors.",
+    },
+  },
+});
 
 const WORDS_PER_MINUTE = 230;
 
@@ -19,22 +30,28 @@ const WORDS_PER_MINUTE = 230;
 @Index("articles_scheduled_idx", ["publishedAt"], { where: `status = 'SCHEDULED'` })
 // GIN over the generated tsvector; TypeORM cannot describe GIN, so the migration owns it.
 @Index("articles_search_idx", { synchronize: false })
-@ObjectType({ implements: Node, simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  simpleResolvers: true,
+  description:
+    "A news article. Anonymous readers see PUBLISHED articles; writers also those in their own byline; " +
+    "editors and admins every article.",
+})
 export class Article implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
-  @Field(() => ID, { name: "id" })
+  @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
     return toGlobalId("Article", this.dbId);
   }
 
   @Column({ unique: true })
-  @Field()
+  @Field({ description: "The article's name in URLs, unique across articles: lowercase words joined by hyphens." })
   slug: string;
 
   @Column()
-  @Field()
+  @Field({ description: "The headline." })
   title: string;
 
   @Column({ type: "text", nullable: true })
@@ -54,19 +71,22 @@ export class Article implements Node {
   bodyHtml?: string;
 
   @Column({ type: "varchar", length: 16, default: ArticleStatus.DRAFT })
-  @Field(() => ArticleStatus)
+  @Field(() => ArticleStatus, { description: "Where it is in the editorial workflow." })
   status: ArticleStatus;
 
   /** When it went (or, while SCHEDULED, will go) live. */
   @Column({ type: "timestamptz", precision: 3, nullable: true })
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it went live (while SCHEDULED: when it will); null for drafts, kept when archived.",
+  })
   publishedAt: Date | null;
 
   @CreateDateColumn({ type: "timestamptz", precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ type: "timestamptz", precision: 3 })
-  @Field(() => Date)
+  @Field(() => Date, { description: "When it was last edited or changed status." })
   updatedAt: Date;
 
   /** The keyset sort key of article lists: publication time, or creation time for drafts. */
@@ -94,14 +114,14 @@ export class Article implements Node {
   search: string;
 
   @Column({ default: true })
-  @Field()
+  @Field({ description: "Whether readers may comment (on published articles only)." })
   commentsOpen: boolean;
 
   @Column({ type: "int", default: 0 })
-  @Field(() => Int)
+  @Field(() => Int, { description: "Words in the rendered body." })
   wordCount: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: `Estimated reading time at ${WORDS_PER_MINUTE} words a minute; at least 1.` })
   get readingTimeMinutes(): number {
     return Math.max(1, Math.ceil(this.wordCount / WORDS_PER_MINUTE));
   }

@@ -3,12 +3,13 @@ import type { Context } from "../../context";
 import { Tags } from "../../cache/cache-tags";
 import { BadInputError } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
-import { pageRequest } from "../../shared/pagination";
+import { AFTER_ARG, FIRST_ARG, pageRequest } from "../../shared/pagination";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
 import { Article } from "./article.entity";
 import { ArticleFilter, ArticleOrder } from "./article.inputs";
-import { ARTICLE_CURSOR, ArticleText, SEARCH_CURSOR } from "./article.service";
+import { ARTICLE_CURSOR, ArticleText, MAX_SEARCH_LENGTH, SEARCH_CURSOR } from "./article.service";
+import { RELATED_WINDOW, SEARCH_WINDOW } from "./article.windows";
 import { ArticleConnection } from "./article.types";
 
 const MAX_RELATED = 20;
@@ -17,12 +18,14 @@ const MAX_RELATED = 20;
 export class ArticleResolver {
   @Query(() => Article, {
     nullable: true,
-    description: "By id or by slug; null when it does not exist or the caller may not see it.",
+    description:
+      "By id or by slug (exactly one of them, else BAD_USER_INPUT); null when it does not exist or the caller " +
+      "may not see it.",
   })
   async article(
     @Ctx() ctx: Context,
-    @Arg("id", () => ID, { nullable: true }) id?: string | null,
-    @Arg("slug", () => String, { nullable: true }) slug?: string | null,
+    @Arg("id", () => ID, { nullable: true, description: "The article's global id." }) id?: string | null,
+    @Arg("slug", () => String, { nullable: true, description: "The article's slug." }) slug?: string | null,
   ): Promise<Article | null> {
     if ((id == null) === (slug == null)) throw new BadInputError({ id: "give exactly one of id and slug" });
     if (id != null) {
@@ -32,13 +35,24 @@ export class ArticleResolver {
     return ctx.tagged(await ctx.loaders.article.bySlug.load(slug!), Tags.slug(slug!));
   }
 
-  @Query(() => ArticleConnection)
+  @Query(() => ArticleConnection, {
+    description:
+      "Articles, newest first unless `orderBy` says otherwise: the PUBLISHED ones, unless `filter.status` asks for another status.",
+  })
   async articles(
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("filter", () => ArticleFilter, { nullable: true }) filter?: ArticleFilter | null,
-    @Arg("orderBy", () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST_FIRST })
+    @Arg("first", () => Int, { nullable: true, description: FIRST_ARG }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: AFTER_ARG }) after?: string | null,
+    @Arg("filter", () => ArticleFilter, {
+      nullable: true,
+      description: "Only the articles that meet these conditions.",
+    })
+    filter?: ArticleFilter | null,
+    @Arg("orderBy", () => ArticleOrder, {
+      nullable: true,
+      defaultValue: ArticleOrder.NEWEST_FIRST,
+      description: "By publication time (creation time for drafts).",
+    })
     orderBy?: ArticleOrder | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, ARTICLE_CURSOR);
@@ -48,13 +62,20 @@ export class ArticleResolver {
   }
 
   @Query(() => ArticleConnection, {
-    description: "Full-text search over title, standfirst and body of published articles, best match first.",
+    description:
+      `Full-text search over title, standfirst and body of published articles: the ${SEARCH_WINDOW} newest ` +
+      `matches best first, then the ${SEARCH_WINDOW} before them best first, and so on.`,
   })
   async search(
     @Ctx() ctx: Context,
-    @Arg("query", () => String) query: string,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("query", () => String, {
+      description:
+        `Words to find (English stemming), 1 to ${MAX_SEARCH_LENGTH} characters; as in web search engines, ` +
+        '"quoted phrases", `or` between alternatives and -word to exclude.',
+    })
+    query: string,
+    @Arg("first", () => Int, { nullable: true, description: FIRST_ARG }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: AFTER_ARG }) after?: string | null,
   ): Promise<InstanceType<typeof ArticleConnection>> {
     const page = pageRequest(first, after, SEARCH_CURSOR);
     return new ArticleConnection(ctx.tagged(await ctx.services.article.search(query, page), Tags.search));
@@ -82,7 +103,7 @@ export class ArticleResolver {
     return ctx.tagged(await ctx.loaders.article.byline.load(article.dbId));
   }
 
-  @FieldResolver(() => [Topic])
+  @FieldResolver(() => [Topic], { description: "Its topics, by name." })
   async topics(@Root() article: Article, @Ctx() ctx: Context): Promise<Topic[]> {
     return ctx.tagged(await ctx.loaders.article.topics.load(article.dbId));
   }
@@ -90,13 +111,18 @@ export class ArticleResolver {
   @FieldResolver(() => [Article], {
     description:
       "Published articles that share the most topics with this one, most shared first, then newest first; " +
-      "never the article itself. Batched: a page of N articles asking for this costs the same number of SQL " +
-      "statements as one.",
+      `never the article itself; the candidates are the ${RELATED_WINDOW} newest of each of its topics. Batched: ` +
+      "a page of N articles asking for this costs the same number of SQL statements as one.",
   })
   async relatedArticles(
     @Root() article: Article,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 5 }) first: number,
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: 5,
+      description: `How many: 0 to ${MAX_RELATED} (more is BAD_USER_INPUT).`,
+    })
+    first: number,
   ): Promise<Article[]> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_RELATED) {
       throw new BadInputError({ first: `must be between 0 and ${MAX_RELATED}` });

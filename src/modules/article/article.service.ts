@@ -24,7 +24,7 @@ export interface ArticleFilterValues {
 export const ARTICLE_CURSOR = cursorKind("a", "timestamp", "id");
 /** Search: the window's newest key (sort key and id), then the rank and id within it. */
 export const SEARCH_CURSOR = cursorKind("s", "timestamp", "id", "rank", "id");
-const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_LENGTH = 200;
 
 export interface ArticleText {
   body: string;

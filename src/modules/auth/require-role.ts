@@ -8,7 +8,11 @@ import { Viewer } from "./viewer";
  */
 export const roleNeeded = (least: Role, what = "This") => `${what} needs the ${least} role or better`;
 
-/** The viewer, when it holds `least` or better: UNAUTHENTICATED for anonymous callers, FORBIDDEN below the role. */
+/**
+ * The viewer, when it holds `least` or better: UNAUTHENTICATED for anonymous callers, FORBIDDEN below the role.
+ * Behind the schema's @Authorized gates (auth-checker.ts); the services call it too, for callers that do not
+ * come through the schema (tests, scripts, a CLI) and because their data-dependent rules need the viewer.
+ */
 export function requireRole(viewer: Viewer | null, least: Role): Viewer {
   if (!viewer) throw unauthenticated(roleNeeded(least));
   if (!atLeast(viewer.role, least)) throw forbidden(roleNeeded(least));

@@ -5,7 +5,17 @@ export enum Role {
   EDITOR = "EDITOR",
   ADMIN = "ADMIN",
 }
-registerEnumType(Role, { name: "Role" });
+registerEnumType(Role, {
+  name: "Role",
+  description: "What a token may do: WRITER, then EDITOR, then ADMIN, each with every right of the roles below it.",
+  valuesConfig: {
+    WRITER: {
+      description: "Creates drafts, edits their own drafts, and sees the unpublished articles in their byline.",
+    },
+    EDITOR: { description: "Also edits, publishes, unpublishes and archives any article, and moderates comments." },
+    ADMIN: { description: "Everything an editor may do." },
+  },
+});
 
 const RANK: Record<Role, number> = { WRITER: 1, EDITOR: 2, ADMIN: 3 };
 

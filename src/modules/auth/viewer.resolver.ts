@@ -3,12 +3,12 @@ import type { Context } from "../../context";
 import { Author } from "../author/author.entity";
 import { Role } from "./role";
 
-@ObjectType("Viewer")
+@ObjectType("Viewer", { description: "Who is calling: the author a token belongs to, and its role." })
 export class ViewerType {
-  @Field(() => Author)
+  @Field(() => Author, { description: "The author the token belongs to." })
   author: Author;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: "The token's role: what the caller may do." })
   role: Role;
 }
 

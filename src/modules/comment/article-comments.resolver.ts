@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { Tags } from "../../cache/cache-tags";
-import { pageRequest } from "../../shared/pagination";
+import { AFTER_ARG, FIRST_ARG, pageRequest } from "../../shared/pagination";
 import { Article } from "../article/article.entity";
 import { COMMENT_CURSOR } from "./comment.service";
 import { CommentConnection } from "./comment.types";
@@ -10,13 +10,13 @@ import { CommentConnection } from "./comment.types";
 @Resolver(() => Article)
 export class ArticleCommentsResolver {
   @FieldResolver(() => CommentConnection, {
-    description: "Approved comments, oldest first; replies are reached through Comment.replies.",
+    description: "Approved top-level comments, oldest first; replies are reached through Comment.replies.",
   })
   async comments(
     @Root() article: Article,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("first", () => Int, { nullable: true, description: FIRST_ARG }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: AFTER_ARG }) after?: string | null,
   ): Promise<InstanceType<typeof CommentConnection>> {
     const page = pageRequest(first, after, COMMENT_CURSOR);
     const result = await ctx.loaders.comment.thread(article.dbId, page);

@@ -20,8 +20,10 @@ import { emailCounterKey, senderKey } from "./comment-email";
 
 /** Replies nest at most this deep below a top-level comment (depth 0). */
 export const MAX_REPLY_DEPTH = 5;
-const MAX_WEBSITE = 2048;
-const MAX_IDEMPOTENCY_KEY = 128;
+export const MAX_AUTHOR_NAME = 80;
+export const MAX_COMMENT_BODY = 5000;
+export const MAX_WEBSITE = 2048;
+export const MAX_IDEMPOTENCY_KEY = 128;
 
 export interface CommentPolicy extends SpamRules {
   moderation: CommentModeration;
@@ -181,7 +183,7 @@ export class CommentWriteService {
         errors.add("parentId", "is not a comment id");
       }
     }
-    const authorName = errors.text(input.authorName, "authorName", 1, 80);
+    const authorName = errors.text(input.authorName, "authorName", 1, MAX_AUTHOR_NAME);
     const email = input.email.trim();
     if (!email) errors.add("email", "is required");
     else if (hasNul(email)) errors.add("email", "must not contain NUL characters");
@@ -191,7 +193,7 @@ export class CommentWriteService {
       website = input.website.trim();
       errors.check(website.length <= MAX_WEBSITE && isHttpUrl(website), "website", "must be an http(s) URL");
     }
-    const body = errors.text(input.body, "body", 1, 5000);
+    const body = errors.text(input.body, "body", 1, MAX_COMMENT_BODY);
     const key = input.idempotencyKey ?? null;
     if (key !== null) {
       const ok = key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && !hasNul(key);

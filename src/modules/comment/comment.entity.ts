@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Node } from "../../shared/node.type";
+import { NODE_ID, Node } from "../../shared/node.type";
 import { toGlobalId } from "../../shared/node-id";
 import { Article } from "../article/article.entity";
 
@@ -10,7 +10,16 @@ export enum CommentStatus {
   REJECTED = "REJECTED",
   SPAM = "SPAM",
 }
-registerEnumType(CommentStatus, { name: "CommentStatus" });
+registerEnumType(CommentStatus, {
+  name: "CommentStatus",
+  description: "Where a comment is in moderation; only APPROVED comments are public.",
+  valuesConfig: {
+    PENDING: { description: "Waiting for an editor, in the moderation queue." },
+    APPROVED: { description: "Public." },
+    REJECTED: { description: "Turned down by an editor." },
+    SPAM: { description: "Marked as spam by an editor." },
+  },
+});
 
 @Entity("comments")
 @Index("comments_thread_idx", ["articleId", "createdAt", "dbId"], {
@@ -25,12 +34,18 @@ registerEnumType(CommentStatus, { name: "CommentStatus" });
   unique: true,
   where: "idempotency_key IS NOT NULL",
 })
-@ObjectType({ implements: Node, simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  simpleResolvers: true,
+  description:
+    "A reader's comment on an article. Readers see the approved comments of the articles they may see; " +
+    "editors and admins every comment.",
+})
 export class Comment implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
-  @Field(() => ID, { name: "id" })
+  @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
     return toGlobalId("Comment", this.dbId);
   }
@@ -46,7 +61,7 @@ export class Comment implements Node {
   depth: number;
 
   @Column({ length: 80 })
-  @Field()
+  @Field({ description: "The name the commenter gave." })
   authorName: string;
 
   /** For moderation only. Never a GraphQL field, never selected by read queries. */
@@ -54,7 +69,7 @@ export class Comment implements Node {
   email: string;
 
   @Column({ type: "text", nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The commenter's website, when given." })
   website: string | null;
 
   @Column({ type: "text" })
@@ -62,11 +77,11 @@ export class Comment implements Node {
   body: string;
 
   @Column({ type: "varchar", length: 16 })
-  @Field(() => CommentStatus)
+  @Field(() => CommentStatus, { description: "Where it is in moderation." })
   status: CommentStatus;
 
   @CreateDateColumn({ type: "timestamptz", precision: 3 })
-  @Field(() => Date)
+  @Field(() => Date, { description: "When it was posted." })
   createdAt: Date;
 
   /**

@@ -1,7 +1,7 @@
 import { Arg, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../../context";
 import type { FeedDelivery } from "./feed.service";
-import { ArticleEvent } from "./feed.types";
+import { ArticleEvent, SINCE_ARG } from "./feed.types";
 
 @Resolver()
 export class ArticlePublishedResolver {
@@ -15,8 +15,12 @@ export class ArticlePublishedResolver {
   })
   articlePublished(
     @Root() delivery: FeedDelivery,
-    @Arg("topicSlugs", () => [String], { nullable: true }) _topicSlugs?: string[] | null,
-    @Arg("since", () => String, { nullable: true }) _since?: string | null,
+    @Arg("topicSlugs", () => [String], {
+      nullable: true,
+      description: "Only articles tagged with any of these topics (by slug); every article when not given.",
+    })
+    _topicSlugs?: string[] | null,
+    @Arg("since", () => String, { nullable: true, description: SINCE_ARG }) _since?: string | null,
   ): ArticleEvent {
     return { cursor: delivery.cursor, article: delivery.article!, replayed: delivery.replayed };
   }

@@ -2,7 +2,7 @@ import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../../context";
 import { expectGlobalId } from "../../shared/node-id";
 import type { FeedDelivery } from "./feed.service";
-import { CommentEvent } from "./feed.types";
+import { CommentEvent, SINCE_ARG } from "./feed.types";
 
 @Resolver()
 export class CommentAddedResolver {
@@ -21,8 +21,9 @@ export class CommentAddedResolver {
   })
   commentAdded(
     @Root() delivery: FeedDelivery,
-    @Arg("articleId", () => ID) _articleId: string,
-    @Arg("since", () => String, { nullable: true }) _since?: string | null,
+    @Arg("articleId", () => ID, { description: "The article's global id; NOT_FOUND when the caller may not see it." })
+    _articleId: string,
+    @Arg("since", () => String, { nullable: true, description: SINCE_ARG }) _since?: string | null,
   ): CommentEvent {
     return { cursor: delivery.cursor, comment: delivery.comment!, replayed: delivery.replayed };
   }

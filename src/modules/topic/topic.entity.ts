@@ -1,30 +1,30 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType } from "type-graphql";
-import { Node } from "../../shared/node.type";
+import { NODE_ID, Node } from "../../shared/node.type";
 import { toGlobalId } from "../../shared/node-id";
 
 @Entity("topics")
 @Index("topics_name_idx", ["name", "dbId"])
-@ObjectType({ implements: Node, simpleResolvers: true })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A subject that articles are tagged with." })
 export class Topic implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
-  @Field(() => ID, { name: "id" })
+  @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
     return toGlobalId("Topic", this.dbId);
   }
 
   @Column({ unique: true })
-  @Field()
+  @Field({ description: "The topic's name in URLs, unique across topics." })
   slug: string;
 
   @Column()
-  @Field()
+  @Field({ description: "The topic's display name." })
   name: string;
 
   @Column({ type: "text", nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "What the topic covers, when described." })
   description: string | null;
 
   /** Kept by triggers on the join table (see the migration MaintainPublishedCounts); read by ArticleService.publishedCounts. */
