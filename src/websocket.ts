@@ -1,11 +1,8 @@
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
+import type { DocumentNode, ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import {
-  DocumentNode,
-  ExecutionArgs,
   GraphQLError,
-  GraphQLFormattedError,
-  GraphQLSchema,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -16,10 +13,9 @@ import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "pino";
-import { Config } from "./config";
-import { Viewer } from "./modules/auth/viewer";
-import { SubscriptionContext } from "./modules/feed/subscription-context";
-import { Context } from "./context";
+import type { Config } from "./config";
+import type { Viewer } from "./modules/auth/viewer";
+import { Context, SubscriptionContext } from "./context";
 import { clientIp } from "./http/client-ip";
 import { sharedSubscribe } from "./modules/feed/shared-execution";
 import type { Services } from "./modules/services";
