@@ -1,4 +1,5 @@
-import { DEFAULT_LIMITS, QueryLimits } from "./shared/query-limits";
+import type { QueryLimits } from "./shared/query-limits";
+import { DEFAULT_LIMITS } from "./shared/query-limits";
 
 /**
  * The only reader of process.env. Everything a user can configure is parsed and

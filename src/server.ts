@@ -1,37 +1,44 @@
 import "reflect-metadata";
 import { createServer as createHttpServer } from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
-import { CacheStore, MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
+import type { CacheStore } from "./cache/cache-store";
+import { MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
 import { purgeTagsFor } from "./cache/cache-tags";
 import { responseCachePlugin } from "./cache/response-cache";
 import { FeedEventKind } from "./modules/feed/feed-log";
-import { Config } from "./config";
-import { Context } from "./context";
+import type { Config } from "./config";
+import type { Context } from "./context";
 import { Database } from "./db/database";
 import { deploymentRedis } from "./db/deployment";
 import { createHttpHandler } from "./http/http-handler";
-import { createLogger, Logger } from "./logger";
+import type { Logger } from "./logger";
+import { createLogger } from "./logger";
 import { entities } from "./modules";
 import { Role } from "./modules/auth/role";
-import { createServices, Services } from "./modules/services";
-import { Bus, createBus } from "./pubsub";
+import type { Services } from "./modules/services";
+import { createServices } from "./modules/services";
+import type { Bus } from "./pubsub";
+import { createBus } from "./pubsub";
 import { buildSchema } from "./schema";
 import { seedDemo } from "./seed/demo";
-import { Clock, systemClock } from "./shared/clock";
+import type { Clock } from "./shared/clock";
+import { systemClock } from "./shared/clock";
 import { createErrorFormatter } from "./shared/format-error";
 import { Metrics } from "./shared/metrics";
 import { checkOperation } from "./shared/query-limits";
 import { rejectNulCharacters, rejectSubscriptionOverHttp } from "./shared/input-guard";
-import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
-import { RedisLink } from "./shared/redis-link";
+import type { RateLimiter } from "./shared/rate-limiter";
+import { MemoryRateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
+import type { RedisLink } from "./shared/redis-link";
 import { requestScope } from "./shared/request-scope";
-import { attachWebSocket, WebSocketHandle } from "./websocket";
+import type { WebSocketHandle } from "./websocket";
+import { attachWebSocket } from "./websocket";
 import { migrations } from "../migrations";
 
 export interface ServerDeps {

@@ -1,4 +1,5 @@
-import { DataSource, EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import type { EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { SnakeNamingStrategy } from "./naming";
 import { SqlCounter } from "./sql-counter";

@@ -1,7 +1,9 @@
 import { BadInputError } from "../shared/errors";
-import { Page, PageRequest, toPage } from "../shared/pagination";
-import { Database } from "./database";
-import { Params, RowMapper } from "./sql";
+import type { Page, PageRequest } from "../shared/pagination";
+import { toPage } from "../shared/pagination";
+import type { Database } from "./database";
+import type { RowMapper } from "./sql";
+import { Params } from "./sql";
 
 interface Named {
   dbId: number;

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { Database } from "../db/database";
+import type { Database } from "../db/database";
 import { renderBody } from "../modules/article/article.render";
 import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
 

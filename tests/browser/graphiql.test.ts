@@ -8,16 +8,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startTestServer, TestServer } from "../support/server";
-import {
-  articleId,
-  Browser,
-  describeInBrowser,
-  eventually,
-  launchBrowser,
-  postComment,
-  waitForSubscriptions,
-} from "./browser";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Browser } from "./browser";
+import { articleId, describeInBrowser, eventually, launchBrowser, postComment, waitForSubscriptions } from "./browser";
 
 const DOCS = join(__dirname, "../../docs");
 

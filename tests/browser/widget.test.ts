@@ -5,10 +5,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Browser } from "./browser";
 import {
   articleId,
-  Browser,
   buildWidget,
   describeInBrowser,
   eventually,

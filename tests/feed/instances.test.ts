@@ -8,17 +8,13 @@
  */
 import { Client } from "pg";
 import { FeedCommentAddedDocument } from "../generated/graphql";
-import { ClientPool, FeedClient, waitFor } from "../support/feed-client";
-import {
-  cursorOf,
-  feedRowsOfComment,
-  httpRequester,
-  postComment,
-  queryable,
-  Requester,
-} from "../support/feed-fixtures";
+import type { FeedClient } from "../support/feed-client";
+import { ClientPool, waitFor } from "../support/feed-client";
+import type { Requester } from "../support/feed-fixtures";
+import { cursorOf, feedRowsOfComment, httpRequester, postComment, queryable } from "../support/feed-fixtures";
 import { buildDist, PrivateRedis, ServerProcess } from "../support/feed-processes";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;

@@ -9,8 +9,7 @@
  * values that are not even of the right JSON type), or syntactically broken.
  */
 import fc from "fast-check";
-import {
-  getNamedType,
+import type {
   GraphQLArgument,
   GraphQLCompositeType,
   GraphQLField,
@@ -18,6 +17,9 @@ import {
   GraphQLNamedType,
   GraphQLObjectType,
   GraphQLSchema,
+} from "graphql";
+import {
+  getNamedType,
   isAbstractType,
   isEnumType,
   isInputObjectType,

@@ -1,8 +1,11 @@
-import { Database } from "../../db/database";
-import { Params, RowMapper, groupBy } from "../../db/sql";
+import type { Database } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import { Params, groupBy } from "../../db/sql";
 import { BadInputError } from "../../shared/errors";
-import { Page, PageRequest, toPage } from "../../shared/pagination";
-import { Viewer, isEditor } from "../auth/viewer";
+import type { Page, PageRequest } from "../../shared/pagination";
+import { toPage } from "../../shared/pagination";
+import type { Viewer } from "../auth/viewer";
+import { isEditor } from "../auth/viewer";
 import { visibleArticleSql } from "../article/article.visibility";
 import { Comment } from "./comment.entity";
 

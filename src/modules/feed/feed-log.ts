@@ -1,6 +1,7 @@
 import type { Queryable, Tx } from "../../db/database";
-import { Bus, Topic } from "../../pubsub";
-import { Position } from "./feed-position";
+import type { Bus } from "../../pubsub";
+import { Topic } from "../../pubsub";
+import type { Position } from "./feed-position";
 
 /** What happened, as recorded in feed_events. */
 export enum FeedEventKind {

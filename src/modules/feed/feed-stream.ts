@@ -1,7 +1,8 @@
 import { PushQueue } from "../../shared/push-queue";
 import type { LoadedEvent } from "./feed-dispatcher";
 import type { FeedEventKind } from "./feed-log";
-import { Position, compare, max } from "./feed-position";
+import type { Position } from "./feed-position";
+import { compare, max } from "./feed-position";
 
 /**
  * One subscriber's stream of the feed, as an explicit state machine:
