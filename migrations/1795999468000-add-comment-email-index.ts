@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Finds a commenter's recent comments (the repeated-body spam rule) without scanning every comment. */
 export class AddCommentEmailIndex1795999468000 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Every comment's parent, indexed: deleting a comment cascades to its replies without scanning all comments. */
 export class IndexCommentParents1796004608000 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Serialises counter updates (the feed's append lock is 7243546117). */
 const COUNTS_LOCK = 7243546118;

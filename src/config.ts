@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { DEFAULT_LIMITS, QueryLimits } from "./shared/query-limits";
+import type { QueryLimits } from "./shared/query-limits";
+import { DEFAULT_LIMITS } from "./shared/query-limits";
 
 /**
  * The only reader of process.env. Everything a user can configure is parsed and

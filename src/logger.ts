@@ -1,4 +1,5 @@
-import pino, { DestinationStream, Logger } from "pino";
+import type { DestinationStream, Logger } from "pino";
+import pino from "pino";
 
 /**
  * Properties of a failed statement's error that hold the values it was sent

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
+import { lexicographicSortSchema, printSchema } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { buildSchema as buildTypeGraphQLSchema } from "type-graphql";
 import { resolvers } from "./modules";

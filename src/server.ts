@@ -1,36 +1,41 @@
 import "reflect-metadata";
 import { createServer as createHttpServer } from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
-import { CacheStore, MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
+import type { CacheStore } from "./cache/cache-store";
+import { MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
 import { purgeTagsFor } from "./cache/cache-tags";
 import { responseCachePlugin } from "./cache/response-cache";
 import { FeedEventKind } from "./db/outbox";
-import { Config } from "./config";
-import { Context } from "./context";
+import type { Config } from "./config";
+import type { Context } from "./context";
 import { Database } from "./db/database";
 import { deploymentRedis } from "./db/deployment";
 import { trackHttpConnections } from "./http/drain";
 import { createHttpHandler } from "./http/http-handler";
-import { createLogger, Logger } from "./logger";
+import { apolloOptions, pipelinePlugin } from "./pipeline/apollo-plugin";
+import { createRequestPipeline } from "./pipeline/request-pipeline";
+import type { Logger } from "./logger";
+import { createLogger } from "./logger";
 import { entities } from "./modules";
-import { createServices, Services } from "./modules/services";
-import { Bus, createBus } from "./pubsub";
+import type { Services } from "./modules/services";
+import { createServices } from "./modules/services";
+import type { Bus } from "./pubsub";
+import { createBus } from "./pubsub";
 import { buildSchema } from "./schema";
 import { createDemoEditor, seedDemo } from "./seed/demo";
-import { Clock, systemClock } from "./shared/clock";
-import { createErrorFormatter } from "./shared/format-error";
+import type { Clock } from "./shared/clock";
+import { systemClock } from "./shared/clock";
 import { Metrics } from "./shared/metrics";
-import { checkOperation } from "./shared/query-limits";
-import { rejectNulCharacters, rejectSubscriptionOverHttp } from "./shared/input-guard";
-import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
-import { RedisLink } from "./shared/redis-link";
-import { requestScope } from "./shared/request-scope";
-import { attachWebSocket, WebSocketHandle } from "./websocket";
+import type { RateLimiter } from "./shared/rate-limiter";
+import { MemoryRateLimiter, RedisRateLimiter } from "./shared/rate-limiter";
+import type { RedisLink } from "./shared/redis-link";
+import type { WebSocketHandle } from "./websocket";
+import { attachWebSocket } from "./websocket";
 import { migrations } from "../migrations";
 
 export interface ServerDeps {
@@ -132,37 +137,25 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const httpServer = createHttpServer();
   // Registered before the request handler: shutdown drains HTTP itself (src/http/drain.ts), not Apollo.
   const httpDrain = trackHttpConnections(httpServer);
-  const formatError = createErrorFormatter(logger, (code) => metrics.errors.inc({ code }), config.production);
+  const pipeline = createRequestPipeline(schema, config, {
+    logger,
+    countError: (code) => metrics.errors.inc({ code }),
+  });
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: config.introspection,
+    ...apolloOptions(pipeline),
     includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: config.production,
     // CSRF prevention is done in http-handler.ts (JSON-only POST, queries-only GET), in a way that
     // keeps plain GraphQL-over-HTTP GET requests working; Apollo's check would demand extra headers on GET.
     csrfPrevention: false,
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown (SIGTERM drains HTTP and closes sockets with 1001); Apollo must not race it.
     stopOnTerminationSignals: false,
-    formatError,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseCache,
-      {
-        async requestDidStart() {
-          return {
-            // Cost limits run once the operation is known, before any resolver.
-            async didResolveOperation({ request, document, operationName }) {
-              const scope = requestScope.getStore();
-              if (scope) scope.operationName = operationName ?? undefined;
-              rejectSubscriptionOverHttp(document, operationName);
-              checkOperation(schema, document, operationName, request.variables, config.queryLimits);
-              rejectNulCharacters(document, request.variables);
-            },
-          };
-        },
-      },
+      pipelinePlugin(pipeline),
     ],
   });
 
@@ -191,13 +184,13 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     config,
     logger,
     metrics,
-    formatError,
+    pipeline,
     ready,
   });
   httpServer.on("request", (req, res) => void handler(req, res));
   const metricsServer = config.metricsPort === undefined ? undefined : createHttpServer();
   metricsServer?.on("request", (req, res) => void metricsHandler(req, res));
-  const webSocket = attachWebSocket(httpServer, schema, services, config, logger, formatError);
+  const webSocket = attachWebSocket(httpServer, pipeline, services, config, logger);
   late.webSocket = webSocket;
 
   let url = "";

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { WebSocket, WebSocketServer } from "ws";
+import type { WebSocketServer } from "ws";
+import { WebSocket } from "ws";
 import { AppError } from "./shared/errors";
 
 /** WebSocket close code for an address that holds its WS_MAX_SOCKETS_PER_ADDRESS sockets already. */

@@ -1,42 +1,22 @@
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import {
-  DocumentNode,
-  ExecutionArgs,
-  GraphQLError,
-  GraphQLFormattedError,
-  GraphQLSchema,
-  getOperationAST,
-  NoSchemaIntrospectionCustomRule,
-  parse,
-  specifiedRules,
-  validate,
-} from "graphql";
+import type { DocumentNode, ExecutionArgs } from "graphql";
+import { GraphQLError, getOperationAST } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "pino";
-import { Config } from "./config";
-import { Viewer } from "./modules/auth/viewer";
-import { SubscriptionContext } from "./modules/feed/subscription-context";
-import { Context } from "./context";
+import type { Config } from "./config";
+import type { Viewer } from "./modules/auth/viewer";
+import { Context, SubscriptionContext } from "./context";
 import { clientIp } from "./http/client-ip";
 import { sharedSubscribe } from "./modules/feed/shared-execution";
 import type { Services } from "./modules/services";
 import { requestScope } from "./shared/request-scope";
 import { AppError, unauthenticated } from "./shared/errors";
-import { checkOperation, checkSource } from "./shared/query-limits";
-import { rejectNulCharacters } from "./shared/input-guard";
+import type { RequestPipeline } from "./pipeline/request-pipeline";
 import { TOKEN_REVOKED_CLOSE, TokenWatch } from "./modules/auth/token-watch";
 import { capSocketsPerAddress, closeSoon, OperationSlots } from "./websocket-caps";
-
-const withCode = (error: GraphQLError, code: string) =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    extensions: { code },
-  });
 
 /** WebSocket close code for a consumer too slow to keep up: it should reconnect and resume with `since`. */
 export const SLOW_CONSUMER_CLOSE = 1013;
@@ -61,38 +41,13 @@ export interface WebSocketHandle {
  */
 export function attachWebSocket(
   httpServer: Server,
-  schema: GraphQLSchema,
+  pipeline: RequestPipeline,
   services: Services,
   config: Config,
   logger: Logger,
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
 ): WebSocketHandle {
+  const { schema } = pipeline;
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: config.wsMaxPayloadBytes });
-  const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-
-  // As on HTTP: introspection can be switched off.
-  const rules = config.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-  // Widgets send the same few subscription documents thousands of times: parse and validate each once.
-  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
-    let checked = documents.get(query);
-    if (checked) return checked;
-    try {
-      checkSource(query, config.queryLimits);
-      const document = parse(query);
-      const errors = validate(schema, document, rules);
-      checked = errors.length
-        ? errors.map((e) => (e.extensions.code ? e : withCode(e, "GRAPHQL_VALIDATION_FAILED")))
-        : document;
-    } catch (error) {
-      if (error instanceof AppError) return [error];
-      if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
-      throw error;
-    }
-    if (documents.size >= 1000) documents.delete(documents.keys().next().value!);
-    documents.set(query, checked);
-    return checked;
-  };
 
   const tokens = new TokenWatch(services.auth, services.bus, config.wsTokenRecheckMs, logger);
   capSocketsPerAddress(wss, config.wsMaxSocketsPerAddress, (request) => clientIp(request, config.trustProxy));
@@ -102,13 +57,17 @@ export function attachWebSocket(
     extra: Extra & { socket: WebSocket; request: IncomingMessage },
     payload: SubscribePayload,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-    // graphql-ws runs none of Apollo's request pipeline: the same limits as over HTTP apply here.
-    const checked = checkDocument(payload.query);
+    // graphql-ws runs none of Apollo's: the request pipeline's stages run here, as they do over HTTP.
+    const checked = pipeline.document(payload.query);
     if (Array.isArray(checked)) return checked;
     const document = checked as DocumentNode;
     try {
-      checkOperation(schema, document, payload.operationName, payload.variables, config.queryLimits);
-      rejectNulCharacters(document, payload.variables);
+      pipeline.checkOperation({
+        transport: "websocket",
+        document,
+        operationName: payload.operationName,
+        variables: payload.variables,
+      });
     } catch (error) {
       if (error instanceof AppError) return [error];
       throw error;
@@ -194,13 +153,13 @@ export function attachWebSocket(
         if (!result.errors?.length) return result;
         return requestScope.run({ requestId: ctx.extra.connectionId ?? "ws" }, () => ({
           ...result,
-          errors: mask(result.errors!) as unknown as GraphQLError[],
+          errors: pipeline.maskErrors(result.errors!) as unknown as GraphQLError[],
         }));
       },
       onError: (ctx, _id, _payload, errors) =>
         requestScope.run(
           { requestId: ctx.extra.connectionId ?? "ws" },
-          () => mask(errors) as unknown as GraphQLError[],
+          () => pipeline.maskErrors(errors) as unknown as GraphQLError[],
         ),
     },
     wss,

@@ -36,7 +36,7 @@
  * triggers are off during it (the seeder sets the column itself). What remains
  * is mostly PostgreSQL computing articles.search (to_tsvector over every body).
  */
-import { Database } from "../../src/db/database";
+import type { Database } from "../../src/db/database";
 import {
   ARTICLE_STATUS,
   BENCH_PREFIX,
@@ -50,7 +50,8 @@ import {
 } from "./bench-random";
 import { Commenters, commentBody, makeAuthors, makeTopics, planArticles, planComments } from "./bench-catalog";
 import { articleKeywords, articleText } from "./bench-prose";
-import { BatchInsert, PgClient, Progress, dropIndexes, iso, reserveIds } from "./bench-sql";
+import type { PgClient } from "./bench-sql";
+import { BatchInsert, Progress, dropIndexes, iso, reserveIds } from "./bench-sql";
 
 export interface BenchOptions {
   articles: number;

@@ -1,12 +1,5 @@
-import {
-  DocumentNode,
-  GraphQLCompositeType,
-  GraphQLSchema,
-  Kind,
-  SelectionSetNode,
-  getNamedType,
-  isCompositeType,
-} from "graphql";
+import type { DocumentNode, GraphQLCompositeType, GraphQLSchema, SelectionSetNode } from "graphql";
+import { Kind, getNamedType, isCompositeType } from "graphql";
 
 /**
  * Cache hints by type and field, in seconds: how long a CDN may keep an

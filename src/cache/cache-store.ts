@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { RedisLink } from "../shared/redis-link";
+import type { RedisLink } from "../shared/redis-link";
 
 /**
  * Where cached responses live, with tag-based purging. `epoch` counts purges:

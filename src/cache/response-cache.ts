@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { ApolloServerPlugin, GraphQLResponse, HeaderMap } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
-import { Metrics } from "../shared/metrics";
+import type { Metrics } from "../shared/metrics";
 import { maxAgeOf } from "./cache-policy";
-import { CacheStore } from "./cache-store";
-import { Purger } from "./cache-tags";
+import type { CacheStore } from "./cache-store";
+import type { Purger } from "./cache-tags";
 
 export interface ResponseCacheOptions {
   store: CacheStore;

@@ -1,8 +1,9 @@
-import { DataSource, EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import type { EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { SnakeNamingStrategy } from "./naming";
 import { SqlCounter } from "./sql-counter";
-import { DataDirOwner } from "./data-dir-lock";
+import type { DataDirOwner } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./pglite";
 
 export interface DatabaseOptions {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import { RedisLink } from "../shared/redis-link";
-import { Database } from "./database";
+import type { Database } from "./database";
 
 /**
  * This deployment's id: random, made by the first instance that starts on the

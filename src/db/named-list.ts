@@ -1,6 +1,8 @@
-import { CursorKind, cursorKind, Page, PageRequest, toPage } from "../shared/pagination";
-import { Database } from "./database";
-import { Params, RowMapper } from "./sql";
+import type { CursorKind, Page, PageRequest } from "../shared/pagination";
+import { cursorKind, toPage } from "../shared/pagination";
+import type { Database } from "./database";
+import type { RowMapper } from "./sql";
+import { Params } from "./sql";
 
 interface Named {
   dbId: number;

@@ -1,5 +1,6 @@
 import type { Tx } from "./database";
-import { Bus, Topic } from "../pubsub";
+import type { Bus } from "../pubsub";
+import { Topic } from "../pubsub";
 
 // The outbox every writer appends to: one row of feed_events per change that others may observe. It sits
 // below all modules (article and comment writes call it); the feed module reads it (modules/feed/feed-log.ts).

@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { DataDirOwner, lockDataDir } from "./data-dir-lock";
+import type { DataDirOwner } from "./data-dir-lock";
+import { lockDataDir } from "./data-dir-lock";
 
 export interface EmbeddedPostgres {
   /** A connection string for the ordinary `pg` driver. */

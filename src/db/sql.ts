@@ -1,4 +1,4 @@
-import { DataSource, EntityMetadata } from "typeorm";
+import type { DataSource, EntityMetadata } from "typeorm";
 
 /** Collects positional parameters while a statement is written: `WHERE id = ${q.p(id)}`. */
 export class Params {

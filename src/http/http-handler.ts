@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from "@apollo/server";
-import type { GraphQLFormattedError } from "graphql";
+import type { ApolloServer, HTTPGraphQLRequest } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
 import type { Logger } from "pino";
-import { Config } from "../config";
-import { Context, createContext } from "../context";
+import type { Config } from "../config";
+import type { Context } from "../context";
+import { createContext } from "../context";
 import { GRAPHIQL_CSP, graphiqlAsset, graphiqlHtml } from "../graphiql";
 import type { Services } from "../modules/services";
 import { AppError } from "../shared/errors";
-import { Metrics } from "../shared/metrics";
-import { checkSource } from "../shared/query-limits";
-import { RequestScope, requestScope } from "../shared/request-scope";
+import type { Metrics } from "../shared/metrics";
+import type { RequestScope } from "../shared/request-scope";
+import { requestScope } from "../shared/request-scope";
+import type { RequestPipeline } from "../pipeline/request-pipeline";
 import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
@@ -22,7 +24,8 @@ export interface HttpHandlerDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The request checks; Apollo runs the later stages (apollo-plugin.ts), this handler the source stage. */
+  pipeline: RequestPipeline;
   /** Whether the service can answer (the database); checks also report a degraded Redis. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -39,7 +42,7 @@ const GRAPHQL_METHODS = "GET, HEAD, POST, OPTIONS";
 const PAGE_METHODS = "GET, HEAD";
 
 export function createHttpHandler(deps: HttpHandlerDeps) {
-  const { apollo, services, config, logger, metrics, formatError } = deps;
+  const { apollo, services, config, logger, metrics, pipeline } = deps;
 
   /**
    * CORS for pages on other origins (the widget on a newsroom's own site). No cookies are ever used,
@@ -94,12 +97,13 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       req.method === "POST" ? await readBody(req, bodyLimit(headers), headers.get("content-type")) : undefined;
     const query =
       req.method === "POST" ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get("query");
+    // The source stage runs before Apollo parses anything.
     if (typeof query === "string") {
       try {
-        checkSource(query, config.queryLimits);
+        pipeline.checkSource(query);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        return sendJson(res, 400, { errors: [formatError(error.toJSON(), error)] });
+        return sendJson(res, 400, { errors: pipeline.maskErrors([error]) });
       }
     }
     const request: HTTPGraphQLRequest = {

@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
-import { Config } from "../config";
-import { Database } from "../db/database";
+import type { Config } from "../config";
+import type { Database } from "../db/database";
 import { RowMapper } from "../db/sql";
-import { Bus } from "../pubsub";
-import { Clock } from "../shared/clock";
-import { RateLimiter } from "../shared/rate-limiter";
-import { Metrics } from "../shared/metrics";
-import { Purger } from "../cache/cache-tags";
+import type { Bus } from "../pubsub";
+import type { Clock } from "../shared/clock";
+import type { RateLimiter } from "../shared/rate-limiter";
+import type { Metrics } from "../shared/metrics";
+import type { Purger } from "../cache/cache-tags";
 import { ArticleEditorService } from "./article/article-editor.service";
 import { ArticleScheduler } from "./article/article.scheduler";
 import { ArticleService } from "./article/article.service";
@@ -17,7 +17,7 @@ import { CommentService } from "./comment/comment.service";
 import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
-import { Context } from "../context";
+import { createLoaders } from "./loaders";
 
 export interface ServiceDeps {
   config: Config;
@@ -52,9 +52,15 @@ export function createServices(deps: ServiceDeps): Services {
   const { config, db, bus, clock, limiter, logger, metrics, cache } = deps;
   const rows = new RowMapper(db.dataSource);
   const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache);
-  const article = new ArticleService(db, rows);
+  // What loaders read through: made first, so the feed's shared loaders need nothing built after them.
+  const readers = {
+    article: new ArticleService(db, rows),
+    author: new AuthorService(db, rows),
+    topic: new TopicService(db, rows),
+    comment: new CommentService(db, rows),
+  };
   const feedDispatcher = new FeedDispatcher(
-    (viewer) => new Context(services, viewer).loaders,
+    (viewer) => createLoaders(readers, viewer, { batch: true }),
     db,
     rows,
     bus,
@@ -62,22 +68,19 @@ export function createServices(deps: ServiceDeps): Services {
     config.feedPollMs,
     config.feedRetentionHours,
   );
-  const services: Services = {
+  return {
     db,
     bus,
     clock,
     rows,
-    article,
+    ...readers,
     feedDispatcher,
-    feed: new FeedService(db, feedDispatcher, article, (replayed) =>
+    feed: new FeedService(db, feedDispatcher, readers.article, (replayed) =>
       metrics.eventsDelivered.inc({ replayed: String(replayed) }),
     ),
     articleEditor,
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db, bus),
-    author: new AuthorService(db, rows),
-    topic: new TopicService(db, rows),
-    comment: new CommentService(db, rows),
     commentWrite: new CommentWriteService(
       db,
       rows,
@@ -94,5 +97,4 @@ export function createServices(deps: ServiceDeps): Services {
       cache,
     ),
   };
-  return services;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { RedisLink } from "../shared/redis-link";
-import { Bus } from "./bus";
+import type { RedisLink } from "../shared/redis-link";
+import type { Bus } from "./bus";
 import { MemoryBus } from "./memory-bus";
 import { RedisBus } from "./redis-bus";
 

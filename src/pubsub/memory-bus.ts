@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { Bus, BusMessage, Topic } from "./bus";
+import type { Bus, BusMessage, Topic } from "./bus";
 
 /** One process: an event emitter. */
 export class MemoryBus implements Bus {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { RedisLink } from "../shared/redis-link";
-import { Bus, BusMessage, Topic } from "./bus";
+import type { Bus, BusMessage, Topic } from "./bus";
 
 /**
  * Several instances: Redis pub/sub, on channels inside the deployment's

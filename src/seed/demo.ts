@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { Database } from "../db/database";
+import type { Database } from "../db/database";
 import type { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";

@@ -1,4 +1,5 @@
-import { GraphQLError, GraphQLFormattedError, Kind, print } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, Kind, print } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
 import { AppError } from "./errors";

@@ -1,12 +1,16 @@
-import {
+import type {
   DocumentNode,
   FieldNode,
   FragmentDefinitionNode,
   GraphQLSchema,
-  Kind,
-  Lexer,
   OperationDefinitionNode,
   SelectionSetNode,
+  GraphQLArgument,
+  GraphQLCompositeType,
+} from "graphql";
+import {
+  Kind,
+  Lexer,
   Source,
   TokenKind,
   getNamedType,
@@ -14,8 +18,6 @@ import {
   isLeafType,
   getNullableType,
   valueFromAST,
-  GraphQLArgument,
-  GraphQLCompositeType,
 } from "graphql";
 import { AppError } from "./errors";
 

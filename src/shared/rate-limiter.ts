@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
-import { Clock } from "./clock";
-import { RedisLink, RedisUnavailableError } from "./redis-link";
+import type { Clock } from "./clock";
+import type { RedisLink } from "./redis-link";
+import { RedisUnavailableError } from "./redis-link";
 
 export interface RateDecision {
   allowed: boolean;

@@ -1,4 +1,5 @@
-import Redis, { RedisOptions } from "ioredis";
+import type { RedisOptions } from "ioredis";
+import Redis from "ioredis";
 import type { Logger } from "pino";
 
 /** How this deployment reaches Redis. */

@@ -7,7 +7,8 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { BrowserContext, chromium, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { chromium } from "playwright-core";
 import type { TestServer } from "../support/server";
 
 export const CHROMIUM = "/usr/bin/chromium";

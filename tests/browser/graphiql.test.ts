@@ -6,10 +6,11 @@
  * subscriptions over graphql-ws.
  */
 import type { Page } from "playwright-core";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Browser } from "./browser";
 import {
   articleId,
-  Browser,
   describeInBrowser,
   eventually,
   launchBrowser,

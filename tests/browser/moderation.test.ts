@@ -4,10 +4,11 @@
  * approves it.
  */
 import type { Page } from "playwright-core";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Browser } from "./browser";
 import {
   articleId,
-  Browser,
   buildWidget,
   describeInBrowser,
   gql,

@@ -3,10 +3,11 @@
  * on the demo article page /live/SLUG of a real server.
  */
 import type { Page } from "playwright-core";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Browser } from "./browser";
 import {
   articleId,
-  Browser,
   buildWidget,
   describeInBrowser,
   eventually,

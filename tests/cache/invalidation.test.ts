@@ -26,8 +26,9 @@ import {
   CacheUpdateArticleDocument,
   type CacheAddCommentMutationVariables,
 } from "../generated/graphql";
-import { startTestServer, TestServer, GraphQLResult } from "../support/server";
-import { Config } from "../../src/config";
+import type { TestServer, GraphQLResult } from "../support/server";
+import { startTestServer } from "../support/server";
+import type { Config } from "../../src/config";
 import { dataOf, NO_RATE_LIMIT, PurgeWatch, STORES, unique, withForeignPurgeRetry, xCache } from "./cache-helpers";
 
 /** A word no article contains: for searches whose answer only this file's writes change. */

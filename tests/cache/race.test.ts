@@ -13,7 +13,8 @@ import {
   CachePublishArticleDocument,
   CacheUpdateArticleDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { GraphQLResult, TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 import {
   dataOf,
   gate,
@@ -77,7 +78,7 @@ describe.each(STORES)("response cache, %s: a read racing a write", (_name, store
   }
 
   /** Next request: a MISS with fresh data; then a HIT (retried only after another run's purge on the shared Redis). */
-  async function freshThenCached<R>(run: () => Promise<import("../support/server").GraphQLResult<R>>): Promise<R> {
+  async function freshThenCached<R>(run: () => Promise<GraphQLResult<R>>): Promise<R> {
     const fresh = await run();
     expect(xCache(fresh)).toBe("MISS");
     const data = dataOf(fresh);

@@ -17,7 +17,8 @@ import {
   CacheSearchDocument,
   CacheViewerDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer, GraphQLResult, RequestOptions } from "../support/server";
+import type { TestServer, GraphQLResult, RequestOptions } from "../support/server";
+import { startTestServer } from "../support/server";
 import {
   cacheControl,
   dataOf,

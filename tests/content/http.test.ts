@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { demoArticles } from "../../src/seed/demo-content";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 beforeAll(async () => {

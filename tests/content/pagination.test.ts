@@ -3,19 +3,13 @@
  * complete walks of every list, ties, empty lists and inserts between pages.
  */
 import { demoArticles } from "../../src/seed/demo-content";
-import {
-  createArticle,
-  createComment,
-  createTopic,
-  CreatedComment,
-  hoursAgo,
-  publishedSlugs,
-} from "../factories/content";
+import type { CreatedComment } from "../factories/content";
+import { createArticle, createComment, createTopic, hoursAgo, publishedSlugs } from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
+import type { ArticleIdsQueryVariables } from "../generated/graphql";
 import {
   ArticleCommentsDocument,
   ArticleIdsDocument,
-  ArticleIdsQueryVariables,
   AuthorArticleSlugsDocument,
   AuthorsDocument,
   CommentRepliesDocument,
@@ -23,7 +17,8 @@ import {
   TopicArticleSlugsDocument,
   TopicListDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 // Factories write straight to the database, past the writes that purge the response cache.

@@ -21,7 +21,8 @@ import {
   TopicsDocument,
   ViewerDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import { RELATED_WINDOW } from "../../src/modules/article/article.windows";
 import { createArticle, createTopic, hoursAgo } from "../factories/content";
 import { ok } from "../factories/graphql";
 import { RelatedDocument } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 // Factories write straight to the database, past the writes that purge the response cache.

@@ -7,8 +7,10 @@ import { SEARCH_WALK, SEARCH_WINDOW } from "../../src/modules/article/article.wi
 import { demoArticles } from "../../src/seed/demo-content";
 import { createArticle, hoursAgo } from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
-import { ArticleIdsDocument, ArticleIdsQueryVariables, SearchFullDocument } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { ArticleIdsQueryVariables } from "../generated/graphql";
+import { ArticleIdsDocument, SearchFullDocument } from "../generated/graphql";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 // Factories write straight to the database, past the writes that purge the response cache.

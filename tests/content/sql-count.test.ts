@@ -7,10 +7,12 @@
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { demoAuthors, demoTopics } from "../../src/seed/demo-content";
-import { createArticle, createComment, Created, hoursAgo } from "../factories/content";
+import type { Created } from "../factories/content";
+import { createArticle, createComment, hoursAgo } from "../factories/content";
 import { ok } from "../factories/graphql";
 import { ArticleThreadDocument, FrontPageDocument, TopicsDocument } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 let quiet: Created; // one comment, one reply, one reply to that

@@ -3,15 +3,8 @@
  * every path. Hidden rows are inserted next to the demo content, sharing its
  * topics, authors and words, and an editor's token proves they are really there.
  */
-import {
-  createArticle,
-  createComment,
-  Created,
-  CreatedComment,
-  globalId,
-  hoursAgo,
-  idBySlug,
-} from "../factories/content";
+import type { Created, CreatedComment } from "../factories/content";
+import { createArticle, createComment, globalId, hoursAgo, idBySlug } from "../factories/content";
 import { expectError, ok, walk } from "../factories/graphql";
 import {
   ArticleBySlugDocument,
@@ -26,7 +19,8 @@ import {
   TopicArticleSlugsDocument,
   TopicsDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 let editorToken: string;

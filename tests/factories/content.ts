@@ -3,8 +3,9 @@
  * Rows get unique slugs per process; every helper returns the database id and
  * the global (GraphQL) id of what it inserted.
  */
-import { Database } from "../../src/db/database";
-import { NodeType, toGlobalId } from "../../src/shared/node-id";
+import type { Database } from "../../src/db/database";
+import type { NodeType } from "../../src/shared/node-id";
+import { toGlobalId } from "../../src/shared/node-id";
 
 type Db = Pick<Database, "query">;
 

@@ -7,9 +7,11 @@
  * database while a measurement runs.
  */
 import { FeedCommentAddedDocument, type FeedCommentAddedSubscription } from "../generated/graphql";
-import { ClientPool, Stream, waitForListeners } from "../support/feed-client";
+import type { Stream } from "../support/feed-client";
+import { ClientPool, waitForListeners } from "../support/feed-client";
 import { dbId, postComment, publishedArticle, unique } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 let pool: ClientPool;

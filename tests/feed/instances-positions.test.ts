@@ -18,7 +18,8 @@ import {
   postComment,
   queryable,
 } from "../support/feed-fixtures";
-import { startTwoInstances, TwoInstances } from "../support/feed-processes";
+import type { TwoInstances } from "../support/feed-processes";
+import { startTwoInstances } from "../support/feed-processes";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;

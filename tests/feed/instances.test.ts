@@ -6,18 +6,14 @@
  * Redis: a hint per committed event, and a catch-up read whenever its Redis
  * connection comes back.
  */
-import { Client } from "pg";
+import type { Client } from "pg";
 import { FeedCommentAddedDocument } from "../generated/graphql";
-import { ClientPool, FeedClient, waitFor } from "../support/feed-client";
-import {
-  cursorOf,
-  feedRowsOfComment,
-  httpRequester,
-  postComment,
-  queryable,
-  Requester,
-} from "../support/feed-fixtures";
-import { PrivateRedis, ServerProcess, startTwoInstances, TwoInstances } from "../support/feed-processes";
+import type { FeedClient } from "../support/feed-client";
+import { ClientPool, waitFor } from "../support/feed-client";
+import type { Requester } from "../support/feed-fixtures";
+import { cursorOf, feedRowsOfComment, httpRequester, postComment, queryable } from "../support/feed-fixtures";
+import type { PrivateRedis, TwoInstances } from "../support/feed-processes";
+import { ServerProcess, startTwoInstances } from "../support/feed-processes";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;

@@ -18,7 +18,8 @@ import {
   publishedArticle,
   unique,
 } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const COUNT = 1_200;
 

@@ -14,7 +14,8 @@ import {
 } from "../generated/graphql";
 import { ClientPool, waitFor, waitForListeners } from "../support/feed-client";
 import { postComment, publishedArticle, unique } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 /** A pino logger that keeps every line, so tests can see what the server logged. */
 function capturingLogger(level: string) {

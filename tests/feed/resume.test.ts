@@ -26,7 +26,8 @@ import {
   postComment,
   publishedArticle,
 } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const onPostgres = process.env.DATABASE_URL ? test : test.skip;
 

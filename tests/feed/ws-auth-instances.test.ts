@@ -8,13 +8,17 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { FeedModerationQueueDocument, ViewerDocument } from "../generated/graphql";
-import { ClientPool, RawConnection } from "../support/feed-client";
-import { httpRequester, postComment, Requester } from "../support/feed-fixtures";
+import type { RawConnection } from "../support/feed-client";
+import { ClientPool } from "../support/feed-client";
+import type { Requester } from "../support/feed-fixtures";
+import { httpRequester, postComment } from "../support/feed-fixtures";
 import { buildDist, PrivateRedis, ServerProcess } from "../support/feed-processes";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { createServer, NewsgraphServer } from "../../src/server";
+import type { NewsgraphServer } from "../../src/server";
+import { createServer } from "../../src/server";
 import { Role } from "../../src/modules/auth/role";
 import { toGlobalId } from "../../src/shared/node-id";
 

@@ -13,9 +13,11 @@ import {
   NewsroomCreateArticleDocument,
   ViewerDocument,
 } from "../generated/graphql";
-import { ClientPool, RawConnection, waitFor, waitForListeners } from "../support/feed-client";
+import type { RawConnection } from "../support/feed-client";
+import { ClientPool, waitFor, waitForListeners } from "../support/feed-client";
 import { ok, postComment } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 import { toGlobalId } from "../../src/shared/node-id";
 
 /** A server, a pool of sockets, and helpers around its tokens. */

@@ -6,9 +6,11 @@
  * freed. Addresses come from X-Forwarded-For here (TRUST_PROXY).
  */
 import { FeedCommentAddedDocument } from "../generated/graphql";
-import { ClientPool, RawConnection, waitFor, waitForListeners } from "../support/feed-client";
+import type { RawConnection } from "../support/feed-client";
+import { ClientPool, waitFor, waitForListeners } from "../support/feed-client";
 import { postComment } from "../support/feed-fixtures";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const CAP = 3;

@@ -6,8 +6,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { auditServer, AuditResult } from "graphql-http";
-import { startTestServer, TestServer } from "../support/server";
+import type { AuditResult } from "graphql-http";
+import { auditServer } from "graphql-http";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 let results: AuditResult[];

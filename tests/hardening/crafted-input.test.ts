@@ -12,7 +12,8 @@ import { MAX_VARIABLE_DEPTH } from "../../src/shared/input-guard";
 import WebSocket from "ws";
 import { nested, nestedJson } from "../support/forged-input";
 import { captureLogger, rawRequest, wsErrors, wsOperation, wsUrl } from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 const log = captureLogger("error");

@@ -17,7 +17,8 @@ import { COMMENT_CURSOR } from "../../src/modules/comment/comment.service";
 import { decodePosition, encodePosition } from "../../src/modules/feed/feed-position";
 import { TOPIC_CURSOR } from "../../src/modules/topic/topic.service";
 import { BadInputError } from "../../src/shared/errors";
-import { CursorKind, decodeCursor, encodeCursor, KeyType } from "../../src/shared/pagination";
+import type { CursorKind, KeyType } from "../../src/shared/pagination";
+import { decodeCursor, encodeCursor } from "../../src/shared/pagination";
 import { forgedCursor, forgedSince } from "../support/forged-input";
 
 const KINDS: CursorKind[] = [ARTICLE_CURSOR, SEARCH_CURSOR, COMMENT_CURSOR, TOPIC_CURSOR, AUTHOR_CURSOR];

@@ -10,7 +10,8 @@
 import fc from "fast-check";
 import { toGlobalId } from "../../src/shared/node-id";
 import { postJson, wsErrors, wsOperation } from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -16,14 +16,14 @@ import { Client } from "pg";
 import { print } from "graphql";
 import { loadConfig } from "../../src/config";
 import { Role } from "../../src/modules/auth/role";
-import { createServer, NewsgraphServer } from "../../src/server";
+import type { NewsgraphServer } from "../../src/server";
+import { createServer } from "../../src/server";
 import { HardeningCreateArticleDocument } from "../generated/graphql";
+import type { CapturedLogger, RawResponse } from "../support/hardening-helpers";
 import {
   captureLogger,
-  CapturedLogger,
   linesWith,
   postJson,
-  RawResponse,
   rawRequest,
   rootUrl,
   sleep,
@@ -31,15 +31,10 @@ import {
   STACK_TRACE,
   waitFor,
 } from "../support/hardening-helpers";
-import {
-  hasRedis,
-  postgresBinDir,
-  PrivatePostgres,
-  PrivateRedis,
-  startPrivatePostgres,
-  startPrivateRedis,
-} from "../support/hardening-processes";
-import { startTestServer, TestServer } from "../support/server";
+import type { PrivatePostgres, PrivateRedis } from "../support/hardening-processes";
+import { hasRedis, postgresBinDir, startPrivatePostgres, startPrivateRedis } from "../support/hardening-processes";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 jest.setTimeout(180_000);
 

@@ -17,10 +17,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import type { GraphQLInputType } from "graphql";
 import {
   buildSchema,
   getNamedType,
-  GraphQLInputType,
   isEnumType,
   isInputObjectType,
   isLeafType,
@@ -34,18 +34,14 @@ import {
   HardeningArticlesDocument,
   HardeningCreateArticleDocument,
 } from "../generated/graphql";
-import { CURSOR_KINDS, forgedCursorOf, forgedSince } from "../support/forged-input";
-import { FuzzPools, OperationBuilder } from "../support/hardening-fuzz";
-import {
-  captureLogger,
-  EMAIL,
-  rawRequest,
-  RawResponse,
-  SQL_TEXT,
-  STACK_TRACE,
-  wsOperation,
-} from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { CURSOR_KINDS } from "../support/forged-input";
+import { forgedCursorOf, forgedSince } from "../support/forged-input";
+import type { FuzzPools } from "../support/hardening-fuzz";
+import { OperationBuilder } from "../support/hardening-fuzz";
+import type { RawResponse } from "../support/hardening-helpers";
+import { captureLogger, EMAIL, rawRequest, SQL_TEXT, STACK_TRACE, wsOperation } from "../support/hardening-helpers";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 jest.setTimeout(600_000);
 

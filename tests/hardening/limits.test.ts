@@ -12,8 +12,9 @@ import { buildSchema, parse, print } from "graphql";
 import { loadConfig } from "../../src/config";
 import { EXAMPLE_QUERY } from "../../src/graphiql";
 import { demoArticles } from "../../src/seed/demo-content";
-import { checkOperation, checkSource, DEFAULT_LIMITS, QueryLimits } from "../../src/shared/query-limits";
-import { AppError } from "../../src/shared/errors";
+import type { QueryLimits } from "../../src/shared/query-limits";
+import { checkOperation, checkSource, DEFAULT_LIMITS } from "../../src/shared/query-limits";
+import type { AppError } from "../../src/shared/errors";
 import * as widget from "../../src/widget/client/queries";
 import { ArticlePageDocument, FrontPageDocument } from "../generated/graphql";
 import {
@@ -33,7 +34,8 @@ import {
   wsErrors,
   wsOperation,
 } from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 type Limit = "length" | "tokens" | "depth" | "complexity" | "aliases" | "directives" | "selections" | "fragmentSpreads";
 type Root = "query" | "subscription";

@@ -13,9 +13,9 @@ import {
   HardeningPublishArticleDocument,
   HardeningSearchDocument,
 } from "../generated/graphql";
+import type { CapturedLogger } from "../support/hardening-helpers";
 import {
   captureLogger,
-  CapturedLogger,
   linesWith,
   postJson,
   rawRequest,
@@ -28,7 +28,8 @@ import {
   wsUrl,
 } from "../support/hardening-helpers";
 import { freePort } from "../support/hardening-processes";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 

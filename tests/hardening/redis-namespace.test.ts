@@ -11,13 +11,15 @@ import { ConfigError, loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { Topic } from "../../src/pubsub";
 import type { BusMessage } from "../../src/pubsub";
-import { createServer, NewsgraphServer } from "../../src/server";
+import type { NewsgraphServer } from "../../src/server";
+import { createServer } from "../../src/server";
 import { toGlobalId } from "../../src/shared/node-id";
 import { CacheArticleListDocument, HardeningAddCommentDocument } from "../generated/graphql";
 import { REDIS_URL, unique, xCache } from "../cache/cache-helpers";
 import { codes, commentInput } from "../support/feed-fixtures";
 import { waitFor } from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const RATE_LIMIT = 3;
 const onPostgres = Boolean(process.env.DATABASE_URL);

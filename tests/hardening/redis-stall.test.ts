@@ -14,8 +14,10 @@ import { FeedCommentAddedDocument, HardeningAddCommentDocument } from "../genera
 import { FeedClient } from "../support/feed-client";
 import { codes, commentInput, cursorOf, feedRowsOfComment, ok } from "../support/feed-fixtures";
 import { rawRequest, rootUrl, waitFor } from "../support/hardening-helpers";
-import { hasRedis, PrivateRedis, startPrivateRedis } from "../support/hardening-processes";
-import { startTestServer, TestServer } from "../support/server";
+import type { PrivateRedis } from "../support/hardening-processes";
+import { hasRedis, startPrivateRedis } from "../support/hardening-processes";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 /** Far above the 500 ms bound of each Redis call, far below a pause that would last until the test gave up. */
 const STALLED_TEST_MS = 20_000;

@@ -16,8 +16,10 @@ import { Client } from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { HardeningAddCommentDocument } from "../generated/graphql";
 import { postJson, waitFor } from "../support/hardening-helpers";
-import { ChildServer, spawnMain } from "../support/hardening-processes";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { ChildServer } from "../support/hardening-processes";
+import { spawnMain } from "../support/hardening-processes";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 
 jest.setTimeout(300_000);
 

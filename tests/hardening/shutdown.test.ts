@@ -12,8 +12,10 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { HardeningArticlePublishedDocument } from "../generated/graphql";
 import { rawRequest, rootUrl, sleep, waitFor, wsUrl } from "../support/hardening-helpers";
-import { ChildServer, spawnMain } from "../support/hardening-processes";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { ChildServer } from "../support/hardening-processes";
+import { spawnMain } from "../support/hardening-processes";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 
 jest.setTimeout(240_000);
 

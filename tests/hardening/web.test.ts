@@ -11,8 +11,10 @@ import { request as httpRequest } from "node:http";
 import { ConfigError, loadConfig } from "../../src/config";
 import { WIDGET_CSS } from "../../src/widget/client/widget-css";
 import { buildWidget } from "../browser/browser";
-import { captureLogger, CapturedLogger, STACK_TRACE } from "../support/hardening-helpers";
-import { startTestServer, TestServer } from "../support/server";
+import type { CapturedLogger } from "../support/hardening-helpers";
+import { captureLogger, STACK_TRACE } from "../support/hardening-helpers";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const SLUG = "ferry-fares-frozen-in-draft-budget";
 const ALLOWED = "https://news.example";

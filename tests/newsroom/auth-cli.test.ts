@@ -13,9 +13,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { Role } from "../../src/modules/auth/role";
 import type { NewsgraphServer } from "../../src/server";
-import { expectError, GraphQLClient, ok, runCli, startOn } from "../factories/newsroom";
+import type { GraphQLClient } from "../factories/newsroom";
+import { expectError, ok, runCli, startOn } from "../factories/newsroom";
 import { NewsroomArticlesDocument, NewsroomCreateArticleDocument, NewsroomViewerDocument } from "../generated/graphql";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 
 const TOKEN = /^ng_[A-Za-z0-9_-]{43}$/;
 let db: TestDatabase;

@@ -13,14 +13,18 @@
  * nobody listens on, or an unknown user gives one line saying what is wrong
  * and how to fix it, exit code 69, no stack.
  */
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NewsroomViewerDocument } from "../generated/graphql";
-import { CliResult, runCli } from "../factories/newsroom";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { CliResult } from "../factories/newsroom";
+import { runCli } from "../factories/newsroom";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 import { postJson } from "../support/hardening-helpers";
-import { ChildServer, freePort, spawnMain } from "../support/hardening-processes";
+import type { ChildServer } from "../support/hardening-processes";
+import { freePort, spawnMain } from "../support/hardening-processes";
 import { print } from "graphql";
 
 jest.setTimeout(240_000);

@@ -17,7 +17,8 @@ import {
   NewsroomPublishArticleDocument,
   type AddCommentInput,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const LIMIT = 3;
 const WINDOW_SECONDS = 60;

@@ -14,7 +14,8 @@ import {
   NewsroomCreateArticleDocument,
   NewsroomPublishArticleDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const raw: string[] = [];
 const lines = () =>

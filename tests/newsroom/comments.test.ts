@@ -9,7 +9,8 @@
  * set high here (all requests come from 127.0.0.1); comment-limits.test.ts
  * tests it.
  */
-import { getIntrospectionQuery, IntrospectionField, IntrospectionInputValue, IntrospectionQuery } from "graphql";
+import type { IntrospectionField, IntrospectionInputValue, IntrospectionQuery } from "graphql";
+import { getIntrospectionQuery } from "graphql";
 import { ManualClock } from "../../src/shared/clock";
 import { toGlobalId } from "../../src/shared/node-id";
 import { commentInput, emailForms, expectError, ok, recording, unique, uniqueEmail } from "../factories/newsroom";
@@ -27,7 +28,8 @@ import {
   type CommentStatus,
   type CreateArticleInput,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const DAY = 86_400_000;
 const clock = new ManualClock(new Date());

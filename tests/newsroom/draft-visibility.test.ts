@@ -22,7 +22,8 @@ import {
   NewsroomTopicDocument,
   NewsroomUpdateArticleDocument,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const clock = new ManualClock(new Date());
 let server: TestServer;

@@ -21,7 +21,8 @@ import {
   type CreateArticleInput,
   type UpdateArticleInput,
 } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const START = new Date("2031-03-14T09:00:00.000Z");
 const clock = new ManualClock(START);

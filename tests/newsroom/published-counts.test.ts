@@ -5,11 +5,12 @@
  * counter must equal a fresh count of the join table.
  */
 import { ManualClock } from "../../src/shared/clock";
-import { Viewer } from "../../src/modules/auth/viewer";
+import type { Viewer } from "../../src/modules/auth/viewer";
 import { createArticle, createTopic } from "../factories/content";
 import { ok } from "../factories/graphql";
 import { NewsroomTopicDocument } from "../generated/graphql";
-import { startTestServer, TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
+import { startTestServer } from "../support/server";
 
 const clock = new ManualClock(new Date("2031-05-01T09:00:00.000Z"));
 let server: TestServer;

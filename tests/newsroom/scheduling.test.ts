@@ -15,7 +15,8 @@
 import { Role } from "../../src/modules/auth/role";
 import { ManualClock } from "../../src/shared/clock";
 import type { NewsgraphServer } from "../../src/server";
-import { eventually, expectError, GraphQLClient, ok, startOn, unique } from "../factories/newsroom";
+import type { GraphQLClient } from "../factories/newsroom";
+import { eventually, expectError, ok, startOn, unique } from "../factories/newsroom";
 import {
   NewsroomArticleDocument,
   NewsroomArticleStatusDocument,
@@ -24,7 +25,8 @@ import {
   NewsroomTopicDocument,
   NewsroomUnpublishArticleDocument,
 } from "../generated/graphql";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 
 const HOUR = 3_600_000;
 const clock = new ManualClock(new Date("2032-05-01T08:00:00.000Z"));

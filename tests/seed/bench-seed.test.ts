@@ -9,9 +9,11 @@ import { Database } from "../../src/db/database";
 import { createLogger } from "../../src/logger";
 import { entities } from "../../src/modules";
 import { renderBody } from "../../src/modules/article/article.render";
-import { BenchOptions, internals, seedBench } from "../../bench/seed/bench";
+import type { BenchOptions } from "../../bench/seed/bench";
+import { internals, seedBench } from "../../bench/seed/bench";
 import { migrations } from "../../migrations";
-import { createTestDatabase, TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { createTestDatabase } from "../support/database";
 
 const SIZES = { articles: 200, comments: 2000, authors: 20, topics: 15 };
 const NOW = new Date("2031-06-15T12:00:00.000Z");

@@ -7,7 +7,8 @@
  */
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { Client, ClientOptions, createClient } from "graphql-ws";
+import type { Client, ClientOptions } from "graphql-ws";
+import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 
 /** How long any wait in the feed tests may take before it fails. */

@@ -4,7 +4,8 @@
  */
 import { print } from "graphql";
 import type { Queryable } from "../../src/db/database";
-import { compare, decodePosition, encodePosition, Position } from "../../src/modules/feed/feed-position";
+import type { Position } from "../../src/modules/feed/feed-position";
+import { compare, decodePosition, encodePosition } from "../../src/modules/feed/feed-position";
 import { parseGlobalId } from "../../src/shared/node-id";
 import {
   FeedAddCommentDocument,

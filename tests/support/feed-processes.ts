@@ -3,11 +3,13 @@
  * that a test may kill and restart at will (never the shared one), and
  * newsgraph server processes started from the compiled build (dist/).
  */
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { Client } from "pg";
-import { createTestDatabase, TestDatabase } from "./database";
+import type { TestDatabase } from "./database";
+import { createTestDatabase } from "./database";
 import { waitFor, WAIT_MS } from "./feed-client";
 
 const ROOT = join(__dirname, "..", "..");

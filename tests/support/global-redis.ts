@@ -1,4 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createConnection, createServer } from "node:net";
 
 /** Whether something answers on host:port within a second. */

@@ -11,8 +11,7 @@
  * variable is sometimes nested thousands deep.
  */
 import fc from "fast-check";
-import {
-  getNamedType,
+import type {
   GraphQLArgument,
   GraphQLCompositeType,
   GraphQLField,
@@ -20,6 +19,9 @@ import {
   GraphQLNamedType,
   GraphQLObjectType,
   GraphQLSchema,
+} from "graphql";
+import {
+  getNamedType,
   isAbstractType,
   isEnumType,
   isInputObjectType,

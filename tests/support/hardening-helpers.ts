@@ -7,7 +7,8 @@
 import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
 import { Lexer, Source, TokenKind } from "graphql";
-import pino, { Logger } from "pino";
+import type { Logger } from "pino";
+import pino from "pino";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 

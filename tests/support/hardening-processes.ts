@@ -4,7 +4,8 @@
  * the test may stop, freeze and restart, a private Redis (likewise), and newsgraph itself
  * as a child process. The shared PostgreSQL on 5432 is never touched.
  */
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";

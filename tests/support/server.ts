@@ -1,10 +1,12 @@
 import "reflect-metadata";
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { Config, loadConfig } from "../../src/config";
+import type { Config } from "../../src/config";
+import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { createServer, NewsgraphServer, ServerDeps } from "../../src/server";
-import { Role } from "../../src/modules/auth/role";
+import type { NewsgraphServer, ServerDeps } from "../../src/server";
+import { createServer } from "../../src/server";
+import type { Role } from "../../src/modules/auth/role";
 import { createTestDatabase } from "./database";
 
 export interface TestServer extends NewsgraphServer {

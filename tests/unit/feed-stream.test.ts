@@ -8,7 +8,8 @@ import fc from "fast-check";
 import type { LoadedEvent } from "../../src/modules/feed/feed-dispatcher";
 import { FeedEventKind } from "../../src/db/outbox";
 import type { Position } from "../../src/modules/feed/feed-position";
-import { FeedSource, FeedStream, FeedStreamState } from "../../src/modules/feed/feed-stream";
+import type { FeedSource, FeedStreamState } from "../../src/modules/feed/feed-stream";
+import { FeedStream } from "../../src/modules/feed/feed-stream";
 
 const KIND = FeedEventKind.COMMENT_PUBLIC;
 const event = (id: number): LoadedEvent =>

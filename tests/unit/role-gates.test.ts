@@ -6,7 +6,8 @@
  * callers with the role get through. Subscriptions go through sharedSubscribe,
  * the function graphql-ws calls.
  */
-import { ExecutionResult, GraphQLSchema, execute, parse } from "graphql";
+import type { ExecutionResult, GraphQLSchema } from "graphql";
+import { execute, parse } from "graphql";
 import { buildSchema } from "../../src/schema";
 import { roleGate } from "../../src/modules/auth/auth-checker";
 import { Role } from "../../src/modules/auth/role";

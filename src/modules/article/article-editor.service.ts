@@ -1,18 +1,20 @@
-import { Database, Queryable, Tx } from "../../db/database";
-import { RowMapper } from "../../db/sql";
-import { Bus } from "../../pubsub";
-import { Purger, articleEdited, articleVisibilityChanged, noPurge } from "../../cache/cache-tags";
-import { Clock } from "../../shared/clock";
+import type { Database, Queryable, Tx } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import type { Bus } from "../../pubsub";
+import type { Purger } from "../../cache/cache-tags";
+import { articleEdited, articleVisibilityChanged, noPurge } from "../../cache/cache-tags";
+import type { Clock } from "../../shared/clock";
 import { BadInputError, forbidden, notFound } from "../../shared/errors";
 import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
-import { Viewer, isEditor } from "../auth/viewer";
+import type { Viewer } from "../auth/viewer";
+import { isEditor } from "../auth/viewer";
 import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
-import { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
+import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
 
 export const MAX_TITLE = 300;
 export const MAX_STANDFIRST = 1000;

@@ -1,9 +1,10 @@
-import { LoaderOptions, argLoader, loader, pageLoader } from "../../shared/loaders";
-import { Viewer } from "../auth/viewer";
-import type { Services } from "../services";
+import type { LoaderOptions } from "../../shared/loaders";
+import { argLoader, loader, pageLoader } from "../../shared/loaders";
+import type { Viewer } from "../auth/viewer";
+import type { LoaderServices } from "../loaders";
 
 /** Per-request article loaders: every relation of Article is one statement per page, not per row. */
-export function createArticleLoaders(services: Services, viewer: Viewer | null, options: LoaderOptions) {
+export function createArticleLoaders(services: LoaderServices, viewer: Viewer | null, options: LoaderOptions) {
   const { article } = services;
   const publishedCount = {
     topic: loader(options, (keys: readonly number[]) => article.publishedCounts("topic", keys)),

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { Clock } from "../../shared/clock";
-import { ArticleEditorService } from "./article-editor.service";
+import type { Clock } from "../../shared/clock";
+import type { ArticleEditorService } from "./article-editor.service";
 
 /**
  * Puts scheduled articles live on time with nobody calling anything: it sleeps

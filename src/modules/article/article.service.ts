@@ -1,11 +1,13 @@
-import { Database } from "../../db/database";
-import { Params, RowMapper, groupBy } from "../../db/sql";
+import type { Database } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import { Params, groupBy } from "../../db/sql";
 import { BadInputError, unauthenticated } from "../../shared/errors";
-import { cursorKind, Keyset, Page, PageRequest, toPage } from "../../shared/pagination";
+import type { Keyset, Page, PageRequest } from "../../shared/pagination";
+import { cursorKind, toPage } from "../../shared/pagination";
 import { hasNul } from "../../shared/validation";
 import { roleNeeded } from "../auth/require-role";
 import { Role } from "../auth/role";
-import { Viewer } from "../auth/viewer";
+import type { Viewer } from "../auth/viewer";
 import { Author } from "../author/author.entity";
 import { Topic } from "../topic/topic.entity";
 import { Article, ArticleStatus } from "./article.entity";

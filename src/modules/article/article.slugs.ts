@@ -1,7 +1,7 @@
-import { Queryable } from "../../db/database";
+import type { Queryable } from "../../db/database";
 import { Params } from "../../db/sql";
 import { conflict } from "../../shared/errors";
-import { Viewer } from "../auth/viewer";
+import type { Viewer } from "../auth/viewer";
 import { visibleArticleSql } from "./article.visibility";
 
 /** The slug itself when free, else the first free "slug-N" (`self`'s own slug counts as free). */

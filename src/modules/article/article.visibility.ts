@@ -1,5 +1,6 @@
-import { Params } from "../../db/sql";
-import { Viewer, isEditor } from "../auth/viewer";
+import type { Params } from "../../db/sql";
+import type { Viewer } from "../auth/viewer";
+import { isEditor } from "../auth/viewer";
 
 /**
  * The one definition of who may see an article, as SQL over alias `a`: anonymous

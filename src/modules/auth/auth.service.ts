@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { Database } from "../../db/database";
+import type { Database } from "../../db/database";
 import { Params } from "../../db/sql";
-import { Bus, Topic } from "../../pubsub";
+import type { Bus } from "../../pubsub";
+import { Topic } from "../../pubsub";
 import { AppError } from "../../shared/errors";
-import { Role } from "./role";
-import { Viewer } from "./viewer";
+import type { Role } from "./role";
+import type { Viewer } from "./viewer";
 
 const TOKEN_PREFIX = "ng_";
 

@@ -1,6 +1,7 @@
 import { forbidden, unauthenticated } from "../../shared/errors";
-import { Role, atLeast } from "./role";
-import { Viewer } from "./viewer";
+import type { Role } from "./role";
+import { atLeast } from "./role";
+import type { Viewer } from "./viewer";
 
 /**
  * The one wording of a role requirement, for anonymous callers (UNAUTHENTICATED) and

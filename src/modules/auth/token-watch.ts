@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
-import { Bus, Topic } from "../../pubsub";
-import { AuthService } from "./auth.service";
-import { Viewer } from "./viewer";
+import type { Bus } from "../../pubsub";
+import { Topic } from "../../pubsub";
+import type { AuthService } from "./auth.service";
+import type { Viewer } from "./viewer";
 
 /** WebSocket close code for a socket whose token was revoked or changed role (graphql-ws's Forbidden). */
 export const TOKEN_REVOKED_CLOSE = 4403;

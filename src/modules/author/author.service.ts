@@ -1,6 +1,6 @@
-import { Database } from "../../db/database";
-import { RowMapper } from "../../db/sql";
-import { Page, PageRequest } from "../../shared/pagination";
+import type { Database } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import type { Page, PageRequest } from "../../shared/pagination";
 import { NamedListQuery, namedCursor } from "../../db/named-list";
 import { Author } from "./author.entity";
 

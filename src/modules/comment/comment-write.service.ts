@@ -1,21 +1,24 @@
-import { CommentModeration } from "../../config";
-import { Database, Queryable } from "../../db/database";
-import { Params, RowMapper } from "../../db/sql";
-import { Bus } from "../../pubsub";
-import { Purger, commentVisibilityChanged, noPurge } from "../../cache/cache-tags";
-import { Clock } from "../../shared/clock";
+import type { CommentModeration } from "../../config";
+import type { Database, Queryable } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import { Params } from "../../db/sql";
+import type { Bus } from "../../pubsub";
+import type { Purger } from "../../cache/cache-tags";
+import { commentVisibilityChanged, noPurge } from "../../cache/cache-tags";
+import type { Clock } from "../../shared/clock";
 import { BadInputError, conflict, forbidden, notFound, rateLimited } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
-import { RateLimiter } from "../../shared/rate-limiter";
+import type { RateLimiter } from "../../shared/rate-limiter";
 import { InputErrors, hasNul, isEmail, isHttpUrl } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
-import { Viewer } from "../auth/viewer";
+import type { Viewer } from "../auth/viewer";
 import { visibleArticleSql } from "../article/article.visibility";
 import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Comment, CommentStatus } from "./comment.entity";
-import { AddCommentInput } from "./comment-write.inputs";
-import { SpamRules, holdReason } from "./spam-rules";
+import type { AddCommentInput } from "./comment-write.inputs";
+import type { SpamRules } from "./spam-rules";
+import { holdReason } from "./spam-rules";
 import { emailCounterKey, senderKey } from "./comment-email";
 
 /** Replies nest at most this deep below a top-level comment (depth 0). */

@@ -1,8 +1,9 @@
-import { LoaderOptions, loader, pageLoader } from "../../shared/loaders";
-import { Viewer } from "../auth/viewer";
-import type { Services } from "../services";
+import type { LoaderOptions } from "../../shared/loaders";
+import { loader, pageLoader } from "../../shared/loaders";
+import type { Viewer } from "../auth/viewer";
+import type { LoaderServices } from "../loaders";
 
-export function createCommentLoaders(services: Services, viewer: Viewer | null, options: LoaderOptions) {
+export function createCommentLoaders(services: LoaderServices, viewer: Viewer | null, options: LoaderOptions) {
   const { comment } = services;
   const count = {
     article: loader(options, (keys: readonly number[]) => comment.approvedCounts("article", keys)),

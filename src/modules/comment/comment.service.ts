@@ -1,7 +1,10 @@
-import { Database } from "../../db/database";
-import { Params, RowMapper, groupBy } from "../../db/sql";
-import { cursorKind, Page, PageRequest, toPage } from "../../shared/pagination";
-import { Viewer, isEditor } from "../auth/viewer";
+import type { Database } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import { Params, groupBy } from "../../db/sql";
+import type { Page, PageRequest } from "../../shared/pagination";
+import { cursorKind, toPage } from "../../shared/pagination";
+import type { Viewer } from "../auth/viewer";
+import { isEditor } from "../auth/viewer";
 import { visibleArticleSql } from "../article/article.visibility";
 import { Comment } from "./comment.entity";
 

@@ -1,14 +1,17 @@
 import type { Logger } from "pino";
-import type { Loaders } from "../../context";
-import { Database } from "../../db/database";
-import { RowMapper } from "../../db/sql";
-import { FeedEventKind } from "../../db/outbox";
-import { Bus, Topic } from "../../pubsub";
+import type { Loaders } from "../loaders";
+import type { Database } from "../../db/database";
+import type { RowMapper } from "../../db/sql";
+import type { FeedEventKind } from "../../db/outbox";
+import type { Bus } from "../../pubsub";
+import { Topic } from "../../pubsub";
 import { Article, ArticleStatus } from "../article/article.entity";
-import { Viewer, isEditor, visibilityClass } from "../auth/viewer";
+import type { Viewer } from "../auth/viewer";
+import { isEditor, visibilityClass } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
-import { FeedEventRow, feedHead, readFeed } from "./feed-log";
-import { Position } from "./feed-position";
+import type { FeedEventRow } from "./feed-log";
+import { feedHead, readFeed } from "./feed-log";
+import type { Position } from "./feed-position";
 
 /** A feed event with its data, loaded once for every subscriber. */
 export interface LoadedEvent extends FeedEventRow {
@@ -46,7 +49,7 @@ export class FeedDispatcher {
   private shared = new Map<string, Loaders>();
 
   constructor(
-    /** Makes a fresh set of per-viewer loaders (a Context's). */
+    /** Makes a fresh set of per-viewer loaders (modules/loaders.ts). */
     private readonly makeLoaders: (viewer: Viewer | null) => Loaders,
     private readonly db: Database,
     private readonly rows: RowMapper,

@@ -1,6 +1,6 @@
 import type { Queryable } from "../../db/database";
-import { FeedEventKind } from "../../db/outbox";
-import { Position } from "./feed-position";
+import type { FeedEventKind } from "../../db/outbox";
+import type { Position } from "./feed-position";
 
 // The feed's read side of the log that every writer appends to through db/outbox.ts.
 

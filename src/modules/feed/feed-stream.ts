@@ -1,7 +1,8 @@
 import type { FeedEventKind } from "../../db/outbox";
 import { PushQueue } from "../../shared/push-queue";
 import type { LoadedEvent } from "./feed-dispatcher";
-import { Position, compare, max } from "./feed-position";
+import type { Position } from "./feed-position";
+import { compare, max } from "./feed-position";
 
 /**
  * One subscriber's stream of the feed, as an explicit state machine:

@@ -1,16 +1,21 @@
-import { Database } from "../../db/database";
+import type { Database } from "../../db/database";
 import { FeedEventKind } from "../../db/outbox";
 import { BadInputError, notFound } from "../../shared/errors";
-import { Article, ArticleStatus } from "../article/article.entity";
-import { ArticleService } from "../article/article.service";
+import type { Article } from "../article/article.entity";
+import { ArticleStatus } from "../article/article.entity";
+import type { ArticleService } from "../article/article.service";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
-import { Viewer } from "../auth/viewer";
-import { Comment, CommentStatus } from "../comment/comment.entity";
-import { FeedDispatcher, LoadedEvent, canSeeArticle } from "./feed-dispatcher";
+import type { Viewer } from "../auth/viewer";
+import type { Comment } from "../comment/comment.entity";
+import { CommentStatus } from "../comment/comment.entity";
+import type { FeedDispatcher, LoadedEvent } from "./feed-dispatcher";
+import { canSeeArticle } from "./feed-dispatcher";
 import { feedHasPosition, feedHead, readFeed } from "./feed-log";
-import { Position, decodePosition, encodePosition, max } from "./feed-position";
-import { FeedSource, FeedStream } from "./feed-stream";
+import type { Position } from "./feed-position";
+import { decodePosition, encodePosition, max } from "./feed-position";
+import type { FeedSource } from "./feed-stream";
+import { FeedStream } from "./feed-stream";
 import { SharedPayload } from "./shared-execution";
 
 /** What a subscription yields: one event, with the cursor to resume after it. */

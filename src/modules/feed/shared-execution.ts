@@ -1,5 +1,7 @@
-import { ExecutionArgs, ExecutionResult, createSourceEventStream, execute } from "graphql";
-import { Viewer, visibilityClass } from "../auth/viewer";
+import type { ExecutionArgs, ExecutionResult } from "graphql";
+import { createSourceEventStream, execute } from "graphql";
+import type { Viewer } from "../auth/viewer";
+import { visibilityClass } from "../auth/viewer";
 
 /**
  * graphql-ws's `subscribe`, with one execution per event shared by every

@@ -1,7 +1,8 @@
-import { LoaderOptions, loader } from "../../shared/loaders";
-import type { Services } from "../services";
+import type { LoaderOptions } from "../../shared/loaders";
+import { loader } from "../../shared/loaders";
+import type { LoaderServices } from "../loaders";
 
-export function createTopicLoaders(services: Services, options: LoaderOptions) {
+export function createTopicLoaders(services: LoaderServices, options: LoaderOptions) {
   return {
     byId: loader(options, (ids: readonly number[]) => services.topic.byIds(ids)),
     bySlug: loader(options, (slugs: readonly string[]) => services.topic.bySlugs(slugs)),

@@ -2,21 +2,12 @@ import { CommentForm } from "./comment-form";
 import { append, formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
 import { articleFragment } from "./safe-html";
-import {
-  ARTICLE_QUERY,
-  ARTICLE_REFRESH,
-  ARTICLE_UPDATED,
-  ArticleData,
-  COMMENT_ADDED,
-  COMMENTS_PAGE,
-  CommentData,
-  CommentEventData,
-  Connection,
-  REPLIES_PAGE,
-} from "./queries";
+import type { ArticleData, CommentData, CommentEventData, Connection } from "./queries";
+import { ARTICLE_QUERY, ARTICLE_REFRESH, ARTICLE_UPDATED, COMMENT_ADDED, COMMENTS_PAGE, REPLIES_PAGE } from "./queries";
 import { cursorKey, load, pendingKey, save } from "./storage";
 import { Thread } from "./thread";
-import { GqlError, httpRequest, Live } from "./transport";
+import type { GqlError, Live } from "./transport";
+import { httpRequest } from "./transport";
 import { StatusLine } from "./status-line";
 
 interface PendingComment extends CommentData {

@@ -1,5 +1,6 @@
 import { h, randomKey } from "./dom";
-import { ADD_COMMENT, CommentData } from "./queries";
+import type { CommentData } from "./queries";
+import { ADD_COMMENT } from "./queries";
 import { GqlRequestError, httpRequest } from "./transport";
 
 export interface FormHooks {

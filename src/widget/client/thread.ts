@@ -1,5 +1,5 @@
 import { formatTime, h, safeHttpUrl, timeValue } from "./dom";
-import { NewItemsPill } from "./pill";
+import type { NewItemsPill } from "./pill";
 import type { CommentData, Connection } from "./queries";
 
 /** Replies nest at most this deep below a top-level comment (the server's MAX_REPLY_DEPTH). */

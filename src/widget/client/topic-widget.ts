@@ -1,9 +1,11 @@
 import { formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
-import { ARTICLE_PUBLISHED, ArticleCard, ArticleEventData, TOPIC_QUERY } from "./queries";
+import type { ArticleCard, ArticleEventData } from "./queries";
+import { ARTICLE_PUBLISHED, TOPIC_QUERY } from "./queries";
 import { StatusLine } from "./status-line";
 import { cursorKey, load, save } from "./storage";
-import { GqlError, httpRequest, Live } from "./transport";
+import type { GqlError, Live } from "./transport";
+import { httpRequest } from "./transport";
 
 interface TopicData {
   id: string;

@@ -1,4 +1,5 @@
-import { Client, createClient } from "graphql-ws/client";
+import type { Client } from "graphql-ws/client";
+import { createClient } from "graphql-ws/client";
 
 export interface GqlError {
   message: string;
