@@ -41,7 +41,7 @@ export class Comment implements Node {
   @Column({ type: "int", nullable: true })
   parentId: number | null;
 
-  /** 0 for a top-level comment; replies nest at most MAX_DEPTH deep. */
+  /** 0 for a top-level comment; replies nest at most MAX_REPLY_DEPTH deep (comment-write.service.ts). */
   @Column({ type: "smallint", default: 0 })
   depth: number;
 
@@ -49,7 +49,10 @@ export class Comment implements Node {
   @Field()
   authorName: string;
 
-  /** For moderation only. Never a GraphQL field, never selected by read queries. */
+  /**
+   * Stored as submitted, and read back by no code: never a GraphQL field (moderators do not see it
+   * either), never selected by read queries. The per-email limit and senderKey hash the input instead.
+   */
   @Column({ length: 254, select: false })
   email: string;
 
