@@ -1,7 +1,8 @@
 /** Article and comment text for the bench seeder: Markdown bodies with realistic, skewed vocabulary. */
 import * as text from "./bench-text";
 import { BENCH_PREFIX, Rng, S_ARTICLE_TEXT, Zipf } from "./bench-random";
-import { BenchTopic, Plan, slugify } from "./bench-catalog";
+import { slugify } from "../shared/validation";
+import { BenchTopic, Plan } from "./bench-catalog";
 
 // ---------------------------------------------------------------------------
 // Text
