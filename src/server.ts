@@ -19,6 +19,7 @@ import { createHttpHandler } from "./http/http-handler";
 import { createLogger, Logger } from "./logger";
 import { entities } from "./modules";
 import { Role } from "./modules/auth/role";
+import { insertAuthor } from "./modules/author/author-insert";
 import { createServices, Services } from "./modules/services";
 import { Bus, createBus } from "./pubsub";
 import { buildSchema } from "./schema";
@@ -254,9 +255,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
 
 /** First start in embedded demo mode: an editor to try mutations with, and its token (shown once). */
 async function createDemoEditor(services: Services): Promise<string> {
-  await services.db.query(
-    `INSERT INTO authors (slug, name, bio) VALUES ('demo-editor', 'Demo Editor', 'Created for trying newsgraph out.')
-     ON CONFLICT (slug) DO NOTHING`,
-  );
+  await insertAuthor(services.db, {
+    slug: "demo-editor",
+    name: "Demo Editor",
+    bio: "Created for trying newsgraph out.",
+  });
   return services.auth.createToken("demo-editor", Role.EDITOR, "demo");
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Database } from "../db/database";
 import { renderBody } from "../modules/article/article.render";
+import { insertAuthor } from "../modules/author/author-insert";
 import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
 
 export interface SeedOptions {
@@ -25,10 +26,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   let inserted = 0;
   await db.transaction(async (conn) => {
     for (const a of demoAuthors) {
-      await conn.query(
-        "INSERT INTO authors (slug, name, bio, avatar_url) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING",
-        [a.slug, a.name, a.bio, a.avatarUrl],
-      );
+      await insertAuthor(conn, a);
     }
     for (const t of demoTopics) {
       await conn.query(

@@ -5,6 +5,7 @@ import { Config, loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { createServer, NewsgraphServer, ServerDeps } from "../../src/server";
 import { Role } from "../../src/modules/auth/role";
+import { insertAuthor } from "../../src/modules/author/author-insert";
 import { createTestDatabase } from "./database";
 
 export interface TestServer extends NewsgraphServer {
@@ -79,10 +80,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
     },
     post,
     async token(authorSlug, role) {
-      await server.db.query("INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING", [
-        authorSlug,
-        authorSlug.replace(/-/g, " "),
-      ]);
+      await insertAuthor(server.db, { slug: authorSlug, name: authorSlug.replace(/-/g, " ") });
       return server.services.auth.createToken(authorSlug, role as Role);
     },
     async request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options: RequestOptions = {}) {
