@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { Tags } from "./cache/cache-tags";
 import { LoaderOptions } from "./shared/loaders";
+import { nodeTypeOf } from "./shared/node-id";
 import { Viewer } from "./modules/auth/viewer";
 import { Services } from "./modules/services";
 import { createArticleLoaders } from "./modules/article/article.loaders";
@@ -66,8 +68,8 @@ export class Context {
         ? (value as { nodes: unknown[] }).nodes
         : [value];
     for (const item of items) {
-      if (item && typeof item === "object" && "dbId" in item)
-        this.tags.add(`${item.constructor.name}:${(item as { dbId: number }).dbId}`);
+      const type = item && typeof item === "object" ? nodeTypeOf(item) : undefined;
+      if (type) this.tags.add(Tags.entity(type, (item as { dbId: number }).dbId));
     }
     return value;
   }

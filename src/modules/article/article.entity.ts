@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 
 export enum ArticleStatus {
   DRAFT = "DRAFT",
@@ -21,12 +21,15 @@ const WORDS_PER_MINUTE = 230;
 @Index("articles_search_idx", { synchronize: false })
 @ObjectType({ implements: Node, simpleResolvers: true })
 export class Article implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Article";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id" })
   get id(): string {
-    return toGlobalId("Article", this.dbId);
+    return toGlobalId(Article.nodeType, this.dbId);
   }
 
   @Column({ unique: true })

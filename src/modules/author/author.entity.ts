@@ -1,19 +1,22 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType } from "type-graphql";
 import { Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 
 /** A person in bylines. Writers, editors and admins are authors with API tokens. */
 @Entity("authors")
 @Index("authors_name_idx", ["name", "dbId"])
 @ObjectType({ implements: Node, simpleResolvers: true })
 export class Author implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Author";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id" })
   get id(): string {
-    return toGlobalId("Author", this.dbId);
+    return toGlobalId(Author.nodeType, this.dbId);
   }
 
   @Column({ unique: true })

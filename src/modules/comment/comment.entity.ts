@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 import { Article } from "../article/article.entity";
 
 export enum CommentStatus {
@@ -27,12 +27,15 @@ registerEnumType(CommentStatus, { name: "CommentStatus" });
 })
 @ObjectType({ implements: Node, simpleResolvers: true })
 export class Comment implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Comment";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id" })
   get id(): string {
-    return toGlobalId("Comment", this.dbId);
+    return toGlobalId(Comment.nodeType, this.dbId);
   }
 
   @Column()
