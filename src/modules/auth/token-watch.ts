@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { Bus, Topic } from "../../pubsub";
+import { Bus, BusTopic } from "../../pubsub";
 import { AuthService } from "./auth.service";
 import { Viewer } from "./viewer";
 
@@ -34,7 +34,7 @@ export class TokenWatch {
     private readonly logger: Logger,
   ) {
     // The message is a hint: what counts is what the database says about the token.
-    this.unsubscribe = bus.subscribe(Topic.TOKEN_CHANGED, (message) => {
+    this.unsubscribe = bus.subscribe(BusTopic.TOKEN_CHANGED, (message) => {
       if (typeof message.tokenId === "number") void this.check([message.tokenId]);
     });
     bus.onReconnect(() => void this.check([...this.holders.keys()]));

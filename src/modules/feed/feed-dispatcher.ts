@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Loaders } from "../../context";
 import { Database } from "../../db/database";
 import { RowMapper } from "../../db/sql";
-import { Bus, Topic } from "../../pubsub";
+import { Bus, BusTopic } from "../../pubsub";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { Viewer, isEditor, visibilityClass } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
@@ -62,7 +62,7 @@ export class FeedDispatcher {
 
   async start(): Promise<void> {
     this.current = await feedHead(this.db);
-    this.unsubscribe = this.bus.subscribe(Topic.FEED_EVENTS, () => this.wake());
+    this.unsubscribe = this.bus.subscribe(BusTopic.FEED_EVENTS, () => this.wake());
     this.bus.onReconnect(() => this.wake());
     if (this.pollMs > 0) this.timer = setInterval(() => this.wake(), this.pollMs).unref();
     this.pruner = setInterval(() => void this.prune(), 3_600_000).unref();

@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from "../../db/database";
-import { Bus, Topic } from "../../pubsub";
+import { Bus, BusTopic } from "../../pubsub";
 import { Position } from "./feed-position";
 
 /** What happened, as recorded in feed_events. */
@@ -31,7 +31,7 @@ export function recordFeedEvent(
 ): void {
   tx.beforeCommit(async () => {
     const [row] = await tx.query("SELECT newsgraph_feed_append($1, $2, $3)::text AS id", [kind, articleId, commentId]);
-    tx.afterCommit(() => bus.publish(Topic.FEED_EVENTS, { eventId: row.id }));
+    tx.afterCommit(() => bus.publish(BusTopic.FEED_EVENTS, { eventId: row.id }));
   });
 }
 
