@@ -1,6 +1,9 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-/** Typed documents for the tests (and the widget) from the committed schema and tests/operations. */
+/**
+ * Typed documents for the tests, from the committed schema and tests/operations
+ * (the widget keeps its own, hand-written, in src/widget/client/queries.ts).
+ */
 const config: CodegenConfig = {
   schema: "schema/schema.graphql",
   documents: ["tests/operations/**/*.graphql"],

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { Tags } from "./cache/cache-tags";
 import type { LoaderOptions } from "./shared/loaders";
+import { nodeTypeOf } from "./shared/node-id";
 import type { Viewer } from "./modules/auth/viewer";
 import { createLoaders, type Loaders } from "./modules/loaders";
 import type { Services } from "./modules/services";
@@ -52,8 +54,8 @@ export class Context {
         ? (value as { nodes: unknown[] }).nodes
         : [value];
     for (const item of items) {
-      if (item && typeof item === "object" && "dbId" in item)
-        this.tags.add(`${item.constructor.name}:${(item as { dbId: number }).dbId}`);
+      const type = item && typeof item === "object" ? nodeTypeOf(item) : undefined;
+      if (type) this.tags.add(Tags.entity(type, (item as { dbId: number }).dbId));
     }
     return value;
   }

@@ -1,4 +1,5 @@
 /** What the bench seeder makes before any text: topics, authors, the article plan and the comment plan. */
+import { slugify } from "../../src/shared/validation";
 import * as text from "./bench-text";
 import {
   BENCH_PREFIX,
@@ -34,15 +35,6 @@ export interface BenchAuthor {
   name: string;
   bio: string;
   avatarUrl: string | null;
-}
-
-export function slugify(s: string, max = 200): string {
-  let slug = s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (slug.length > max) slug = slug.slice(0, max).replace(/-[^-]*$/, "");
-  return slug;
 }
 
 /** Unique slugs: a repeated one gets a number. */

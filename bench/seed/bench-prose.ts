@@ -1,8 +1,8 @@
 /** Article and comment text for the bench seeder: Markdown bodies with realistic, skewed vocabulary. */
 import * as text from "./bench-text";
 import { BENCH_PREFIX, Rng, S_ARTICLE_TEXT, Zipf } from "./bench-random";
+import { slugify } from "../../src/shared/validation";
 import type { BenchTopic, Plan } from "./bench-catalog";
-import { slugify } from "./bench-catalog";
 
 // ---------------------------------------------------------------------------
 // Text

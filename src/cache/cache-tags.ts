@@ -1,10 +1,12 @@
+import type { NodeType } from "../shared/node-id";
+
 /**
  * Tags that cached responses carry and writes purge. An entity tag marks a
  * response that included the entity; a list tag marks one whose membership a
  * write can change.
  */
 export const Tags = {
-  entity: (type: string, id: number) => `${type}:${id}`,
+  entity: (type: NodeType, id: number) => `${type}:${id}`,
   /** article(slug:) answers, including "not found", which publishing changes. */
   slug: (slug: string) => `slug:${slug}`,
   /** Every list or count of articles: front page, filters, topic and author pages, related articles. */

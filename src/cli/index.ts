@@ -8,6 +8,7 @@ import { deploymentRedis } from "../db/deployment";
 import { createLogger } from "../logger";
 import { entities } from "../modules";
 import { AuthService } from "../modules/auth/auth.service";
+import { insertAuthor } from "../modules/author/author-insert";
 import { createBus } from "../pubsub";
 import { Role } from "../modules/auth/role";
 import { BENCH_DEFAULTS, seedBench } from "../../bench/seed/bench";
@@ -105,11 +106,8 @@ const commands: Record<string, Command> = {
     });
     if (!values.slug || !values.name) throw new UsageError("author create needs --slug and --name");
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.slug)) throw new UsageError("--slug must be kebab-case");
-    const rows: { id: number }[] = await db.query(
-      "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id",
-      [values.slug, values.name, values.bio ?? null],
-    );
-    if (!rows.length) throw new CommandError(`author "${values.slug}" exists already`);
+    const id = await insertAuthor(db, { slug: values.slug, name: values.name, bio: values.bio });
+    if (id === null) throw new CommandError(`author "${values.slug}" exists already`);
     console.log(values.slug);
   },
 };

@@ -1,4 +1,4 @@
-import type { EntityManager, Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
+import type { Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
 import { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { SnakeNamingStrategy } from "./naming";
@@ -26,7 +26,6 @@ export interface Queryable {
 
 /** A transaction in progress: its connection, and a hook for work that must wait for the commit. */
 export interface Tx extends Queryable {
-  manager: EntityManager;
   /** Runs fn after a successful commit; never when the transaction rolls back. */
   afterCommit(fn: () => void | Promise<void>): void;
   /** Runs fn inside the transaction, after the work and just before COMMIT. */
@@ -36,7 +35,7 @@ export interface Tx extends Queryable {
 export class Database implements Queryable {
   private constructor(
     readonly dataSource: DataSource,
-    /** Statements sent, in total and per request: what SQL-count tests and benchmarks read. */
+    /** Statements sent: what SQL-count tests and benchmarks read (the difference around one request). */
     readonly sql: SqlCounter,
     readonly kind: "postgres" | "pglite",
     private readonly logger: Logger,
@@ -81,10 +80,6 @@ export class Database implements Queryable {
     return new Database(dataSource, counter, embedded ? "pglite" : "postgres", options.logger, embedded?.stop);
   }
 
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
   /** Runs a raw statement outside any transaction. */
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     const runner = this.dataSource.createQueryRunner();
@@ -106,7 +101,6 @@ export class Database implements Queryable {
     const finals: (() => Promise<void>)[] = [];
     const result = await this.dataSource.transaction(async (manager) => {
       const value = await fn({
-        manager,
         afterCommit: (e) => effects.push(e),
         beforeCommit: (f) => finals.push(f),
         query: async (sql, params = []) => (await manager.queryRunner!.query(sql, params, true)).records,

@@ -1,6 +1,6 @@
 import type { Tx } from "./database";
 import type { Bus } from "../pubsub";
-import { Topic } from "../pubsub";
+import { BusTopic } from "../pubsub";
 
 // The outbox every writer appends to: one row of feed_events per change that others may observe. It sits
 // below all modules (article and comment writes call it); the feed module reads it (modules/feed/feed-log.ts).
@@ -34,6 +34,6 @@ export function recordFeedEvent(
 ): void {
   tx.beforeCommit(async () => {
     const [row] = await tx.query("SELECT newsgraph_feed_append($1, $2, $3)::text AS id", [kind, articleId, commentId]);
-    tx.afterCommit(() => bus.publish(Topic.FEED_EVENTS, { eventId: row.id }));
+    tx.afterCommit(() => bus.publish(BusTopic.FEED_EVENTS, { eventId: row.id }));
   });
 }

@@ -18,8 +18,8 @@ export interface EmbeddedPostgres {
  * server: one code path for both database modes.
  *
  * PGlite is a single-connection database, so the pool in front of it must hold
- * one connection (see data-source.ts); transactions then serialise, which is
- * correct, and slow only under heavy concurrent writes.
+ * one connection (see Database.open in database.ts); transactions then
+ * serialise, which is correct, and slow only under heavy concurrent writes.
  *
  * PGlite also serves one process: a data directory is locked for the server
  * or one run of the CLI (DataDirInUseError for anyone else), so that no

@@ -3,7 +3,7 @@
  * at the event log", "look at this token"): what subscribers receive is always
  * read from the database, so a lost message delays an event but never loses it.
  */
-export enum Topic {
+export enum BusTopic {
   /** New rows in feed_events. */
   FEED_EVENTS = "newsgraph:FEED_EVENTS",
   /** An API token was revoked or changed role: open WebSockets that hold it check it again. */
@@ -20,9 +20,9 @@ export interface BusMessage {
 /** Publish/subscribe between the instances of the service: in memory, or through Redis. */
 export interface Bus {
   readonly kind: "memory" | "redis";
-  publish(topic: Topic, message: BusMessage): Promise<void>;
+  publish(topic: BusTopic, message: BusMessage): Promise<void>;
   /** Returns the unsubscribe function. */
-  subscribe(topic: Topic, handler: (message: BusMessage) => void): () => void;
+  subscribe(topic: BusTopic, handler: (message: BusMessage) => void): () => void;
   /** Called whenever the bus (re)connects, so listeners can catch up on what they may have missed. */
   onReconnect(handler: () => void): void;
   /** True while messages can flow. */

@@ -4,7 +4,7 @@ import type { Bus } from "./bus";
 import { MemoryBus } from "./memory-bus";
 import { RedisBus } from "./redis-bus";
 
-export { Topic } from "./bus";
+export { BusTopic } from "./bus";
 export type { Bus, BusMessage } from "./bus";
 
 /** The one place where the backend is chosen: Redis when a link is configured, memory otherwise. */

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { RedisLink } from "../shared/redis-link";
-import type { Bus, BusMessage, Topic } from "./bus";
+import type { Bus, BusMessage, BusTopic } from "./bus";
 
 /**
  * Several instances: Redis pub/sub, on channels inside the deployment's
@@ -50,7 +50,7 @@ export class RedisBus implements Bus {
     });
   }
 
-  async publish(topic: Topic, message: BusMessage): Promise<void> {
+  async publish(topic: BusTopic, message: BusMessage): Promise<void> {
     try {
       await this.pub.run((redis) => redis.publish(this.pub.key(topic), JSON.stringify(message)));
     } catch (error) {
@@ -59,7 +59,7 @@ export class RedisBus implements Bus {
     }
   }
 
-  subscribe(topic: Topic, handler: (message: BusMessage) => void): () => void {
+  subscribe(topic: BusTopic, handler: (message: BusMessage) => void): () => void {
     const channel = this.pub.key(topic);
     let set = this.handlers.get(channel);
     if (!set) {

@@ -3,6 +3,7 @@ import type { Database } from "../db/database";
 import type { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";
+import { insertAuthor } from "../modules/author/author-insert";
 import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
 
 export interface SeedOptions {
@@ -27,10 +28,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   let inserted = 0;
   await db.transaction(async (conn) => {
     for (const a of demoAuthors) {
-      await conn.query(
-        "INSERT INTO authors (slug, name, bio, avatar_url) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING",
-        [a.slug, a.name, a.bio, a.avatarUrl],
-      );
+      await insertAuthor(conn, a);
     }
     for (const t of demoTopics) {
       await conn.query(
@@ -116,9 +114,6 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
 
 /** The demo newsroom's editor (created when missing) and a new EDITOR token for it. */
 export async function createDemoEditor(db: Database, auth: AuthService): Promise<string> {
-  await db.query(
-    `INSERT INTO authors (slug, name, bio) VALUES ('demo-editor', 'Demo Editor', 'Created for trying newsgraph out.')
-     ON CONFLICT (slug) DO NOTHING`,
-  );
+  await insertAuthor(db, { slug: "demo-editor", name: "Demo Editor", bio: "Created for trying newsgraph out." });
   return auth.createToken("demo-editor", Role.EDITOR, "demo");
 }

@@ -1,15 +1,18 @@
 import { GraphQLError } from "graphql";
 
+/** The codes of the public contract (extensions.code) that describe the client's request. */
+export const CLIENT_ERROR_CODES = [
+  "BAD_USER_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "RATE_LIMITED",
+  "CONFLICT",
+  "QUERY_TOO_COMPLEX",
+] as const;
+
 /** The error codes of the public contract (extensions.code). */
-export type ErrorCode =
-  | "BAD_USER_INPUT"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "RATE_LIMITED"
-  | "CONFLICT"
-  | "QUERY_TOO_COMPLEX"
-  | "INTERNAL_SERVER_ERROR";
+export type ErrorCode = (typeof CLIENT_ERROR_CODES)[number] | "INTERNAL_SERVER_ERROR";
 
 /** An error meant for the client: its message and extensions are shown as they are. */
 export class AppError extends GraphQLError {

@@ -2,18 +2,12 @@ import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError, Kind, print } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
-import { AppError } from "./errors";
+import { AppError, CLIENT_ERROR_CODES } from "./errors";
 import { requestScope } from "./request-scope";
 
-/** Codes that describe the client's request and are safe to show as they are. */
-const CLIENT_CODES = new Set([
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "RATE_LIMITED",
-  "CONFLICT",
-  "QUERY_TOO_COMPLEX",
+/** Codes that describe the client's request and are safe to show as they are: ours, then Apollo's. */
+const CLIENT_CODES = new Set<string>([
+  ...CLIENT_ERROR_CODES,
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "BAD_REQUEST",

@@ -4,6 +4,14 @@ import { BadInputError } from "./errors";
 export type NodeType = "Article" | "Author" | "Comment" | "Topic";
 const NODE_TYPES: readonly NodeType[] = ["Article", "Author", "Comment", "Topic"];
 
+/**
+ * The GraphQL type of an entity, as its class declares it (`static readonly nodeType`): cache tags,
+ * their purges and node(id:) name entities by it, so that renaming a class cannot change them unseen.
+ */
+export function nodeTypeOf(value: object): NodeType | undefined {
+  return (value.constructor as { nodeType?: NodeType }).nodeType;
+}
+
 /** Opaque, globally unique id: base64url("Type:123"). */
 export function toGlobalId(type: NodeType, id: number): string {
   return Buffer.from(`${type}:${id}`).toString("base64url");

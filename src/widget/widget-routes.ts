@@ -83,11 +83,8 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   if (slug.length > 200 || /[\u0000-\u001f\u007f]/.test(slug)) return notFound();
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
-  const [topic] = await services.db.query<{ slug: string; name: string }>(
-    `SELECT t.slug, t.name FROM article_topics l JOIN topics t ON t.id = l.topic_id
-     WHERE l.article_id = $1 ORDER BY t.name LIMIT 1`,
-    [article.dbId],
-  );
+  // The article's first topic by name, as Article.topics lists them.
+  const [[topic]] = await services.article.topics([article.dbId]);
   return {
     status: 200,
     type: "text/html; charset=utf-8",

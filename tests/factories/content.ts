@@ -4,6 +4,7 @@
  * the global (GraphQL) id of what it inserted.
  */
 import type { Database } from "../../src/db/database";
+import { insertAuthor } from "../../src/modules/author/author-insert";
 import type { NodeType } from "../../src/shared/node-id";
 import { toGlobalId } from "../../src/shared/node-id";
 
@@ -34,11 +35,9 @@ export async function createAuthor(
   spec: { slug?: string; name?: string; bio?: string | null; avatarUrl?: string | null } = {},
 ): Promise<Created> {
   const slug = spec.slug ?? uniqueSlug("author");
-  const [row] = await db.query<{ id: number }>(
-    "INSERT INTO authors (slug, name, bio, avatar_url) VALUES ($1, $2, $3, $4) RETURNING id",
-    [slug, spec.name ?? `Author ${slug}`, spec.bio ?? null, spec.avatarUrl ?? null],
-  );
-  return { dbId: row!.id, id: globalId("Author", row!.id), slug };
+  const dbId = await insertAuthor(db, { ...spec, slug, name: spec.name ?? `Author ${slug}` });
+  if (dbId === null) throw new Error(`an author has the slug ${slug} already`);
+  return { dbId, id: globalId("Author", dbId), slug };
 }
 
 export async function createTopic(

@@ -20,6 +20,7 @@ import { createLogger } from "../../src/logger";
 import type { NewsgraphServer } from "../../src/server";
 import { createServer } from "../../src/server";
 import { Role } from "../../src/modules/auth/role";
+import { insertAuthor } from "../../src/modules/author/author-insert";
 import { toGlobalId } from "../../src/shared/node-id";
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
@@ -88,7 +89,7 @@ describeOnPostgres("token revocation across instances through Redis", () => {
   async function editorToken() {
     authors += 1;
     const slug = `instances-editor-${authors}`;
-    await a.db.query("INSERT INTO authors (slug, name) VALUES ($1, $1)", [slug]);
+    await insertAuthor(a.db, { slug, name: slug });
     const token = await a.services.auth.createToken(slug, Role.EDITOR);
     const [row] = await a.db.query<{ id: number }>(
       "SELECT t.id FROM api_tokens t JOIN authors a ON a.id = t.author_id WHERE a.slug = $1",

@@ -16,6 +16,7 @@ import { Client } from "pg";
 import { print } from "graphql";
 import { loadConfig } from "../../src/config";
 import { Role } from "../../src/modules/auth/role";
+import { insertAuthor } from "../../src/modules/author/author-insert";
 import type { NewsgraphServer } from "../../src/server";
 import { createServer } from "../../src/server";
 import { HardeningCreateArticleDocument } from "../generated/graphql";
@@ -97,7 +98,7 @@ describePg("a private PostgreSQL", () => {
     );
     server = await createServer(config, { logger: log.logger });
     await server.start();
-    await server.db.query("INSERT INTO authors (slug, name) VALUES ('fault-writer', 'Fault Writer')");
+    await insertAuthor(server.db, { slug: "fault-writer", name: "Fault Writer" });
     writer = await server.services.auth.createToken("fault-writer", Role.WRITER);
   });
   afterAll(async () => {

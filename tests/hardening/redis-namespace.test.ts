@@ -9,7 +9,7 @@
 import { print } from "graphql";
 import { ConfigError, loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { Topic } from "../../src/pubsub";
+import { BusTopic } from "../../src/pubsub";
 import type { BusMessage } from "../../src/pubsub";
 import type { NewsgraphServer } from "../../src/server";
 import { createServer } from "../../src/server";
@@ -84,7 +84,7 @@ describe("two deployments on one Redis", () => {
   test("a bus message of A does not reach B (B's own does; A's other instance gets A's)", async () => {
     const heard = (server: NewsgraphServer) => {
       const messages: BusMessage[] = [];
-      server.services.bus.subscribe(Topic.FEED_EVENTS, (m) => messages.push(m));
+      server.services.bus.subscribe(BusTopic.FEED_EVENTS, (m) => messages.push(m));
       return messages;
     };
     const [onA, onB, onA2] = [heard(a), heard(b), a2 ? heard(a2) : []];

@@ -12,7 +12,7 @@
 import type { IntrospectionField, IntrospectionInputValue, IntrospectionQuery } from "graphql";
 import { getIntrospectionQuery } from "graphql";
 import { ManualClock } from "../../src/shared/clock";
-import { toGlobalId } from "../../src/shared/node-id";
+import { parseGlobalId, toGlobalId } from "../../src/shared/node-id";
 import { commentInput, emailForms, expectError, ok, recording, unique, uniqueEmail } from "../factories/newsroom";
 import {
   NewsroomAddCommentDocument,
@@ -77,7 +77,7 @@ async function commentRows(): Promise<number> {
   return n;
 }
 
-const dbId = (globalId: string) => Number(Buffer.from(globalId, "base64url").toString().split(":")[1]);
+const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 
 async function thread(articleId: string, token?: string) {
   return ok(await api.request(NewsroomArticleDocument, { id: articleId }, { token })).article!;

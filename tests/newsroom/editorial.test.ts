@@ -6,7 +6,7 @@
  */
 import { ManualClock } from "../../src/shared/clock";
 import { MAX_BODY } from "../../src/modules/article/article-editor.service";
-import { toGlobalId } from "../../src/shared/node-id";
+import { parseGlobalId, toGlobalId } from "../../src/shared/node-id";
 import { commentInput, expectError, ok, unique } from "../factories/newsroom";
 import {
   NewsroomAddCommentDocument,
@@ -47,7 +47,7 @@ async function articleCount(): Promise<number> {
 }
 
 async function dbRow(id: string) {
-  const dbId = Number(Buffer.from(id, "base64url").toString().split(":")[1]);
+  const dbId = parseGlobalId(id)!.id;
   const [row] = await server.db.query<{ status: string; title: string; published_at: Date | null }>(
     "SELECT status, title, published_at FROM articles WHERE id = $1",
     [dbId],

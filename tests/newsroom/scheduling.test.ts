@@ -14,6 +14,7 @@
  */
 import { Role } from "../../src/modules/auth/role";
 import { ManualClock } from "../../src/shared/clock";
+import { parseGlobalId } from "../../src/shared/node-id";
 import type { NewsgraphServer } from "../../src/server";
 import type { GraphQLClient } from "../factories/newsroom";
 import { eventually, expectError, ok, startOn, unique } from "../factories/newsroom";
@@ -65,7 +66,7 @@ async function statusOf(id: string) {
 }
 
 const publishedEvents = async (id: string) => {
-  const dbId = Number(Buffer.from(id, "base64url").toString().split(":")[1]);
+  const dbId = parseGlobalId(id)!.id;
   const [{ n }] = await server!.db.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM feed_events WHERE kind = 'ARTICLE_PUBLISHED' AND article_id = $1",
     [dbId],

@@ -7,6 +7,7 @@ import { createLogger } from "../../src/logger";
 import type { NewsgraphServer, ServerDeps } from "../../src/server";
 import { createServer } from "../../src/server";
 import type { Role } from "../../src/modules/auth/role";
+import { insertAuthor } from "../../src/modules/author/author-insert";
 import { createTestDatabase } from "./database";
 
 export interface TestServer extends NewsgraphServer {
@@ -81,10 +82,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
     },
     post,
     async token(authorSlug, role) {
-      await server.db.query("INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING", [
-        authorSlug,
-        authorSlug.replace(/-/g, " "),
-      ]);
+      await insertAuthor(server.db, { slug: authorSlug, name: authorSlug.replace(/-/g, " ") });
       return server.services.auth.createToken(authorSlug, role as Role);
     },
     async request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, options: RequestOptions = {}) {

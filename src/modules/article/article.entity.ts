@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { NODE_ID, Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 
 export enum ArticleStatus {
   DRAFT = "DRAFT",
@@ -38,12 +38,15 @@ const WORDS_PER_MINUTE = 230;
     "editors and admins every article.",
 })
 export class Article implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Article";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
-    return toGlobalId("Article", this.dbId);
+    return toGlobalId(Article.nodeType, this.dbId);
   }
 
   @Column({ unique: true })

@@ -31,17 +31,15 @@ const SANITIZE: sanitizeHtml.IOptions = {
     "td",
     "s",
   ],
-  allowedAttributes: { a: ["href", "title"] },
+  // rel is the transform's: the attribute filter runs after transformTags, so it must be allowed too.
+  allowedAttributes: { a: ["href", "title", "rel"] },
   allowedSchemes: ["http", "https", "mailto"],
   transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener" }) },
 };
 
 /** Renders an article body once, when it is written: sanitised HTML and its word count. */
 export function renderBody(source: string): { html: string; wordCount: number } {
-  const html = sanitizeHtml(markdown.render(source), {
-    ...SANITIZE,
-    allowedAttributes: { a: ["href", "title", "rel"] },
-  });
+  const html = sanitizeHtml(markdown.render(source), SANITIZE);
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
   const wordCount = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
   return { html, wordCount };

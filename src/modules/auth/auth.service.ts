@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../../db/database";
 import { Params } from "../../db/sql";
 import type { Bus } from "../../pubsub";
-import { Topic } from "../../pubsub";
+import { BusTopic } from "../../pubsub";
 import { AppError } from "../../shared/errors";
 import type { Role } from "./role";
 import type { Viewer } from "./viewer";
@@ -69,7 +69,7 @@ export class AuthService {
     );
     // The UPDATE has committed (one statement, no transaction). A lost message only delays the
     // close until the sockets' periodic re-check, so a bus failure does not fail the revocation.
-    if (rows.length) await this.bus?.publish(Topic.TOKEN_CHANGED, { tokenId: id }).catch(() => undefined);
+    if (rows.length) await this.bus?.publish(BusTopic.TOKEN_CHANGED, { tokenId: id }).catch(() => undefined);
     return rows.length > 0;
   }
 

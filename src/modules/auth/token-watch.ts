@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Bus } from "../../pubsub";
-import { Topic } from "../../pubsub";
+import { BusTopic } from "../../pubsub";
 import type { AuthService } from "./auth.service";
 import type { Viewer } from "./viewer";
 
@@ -35,7 +35,7 @@ export class TokenWatch {
     private readonly logger: Logger,
   ) {
     // The message is a hint: what counts is what the database says about the token.
-    this.unsubscribe = bus.subscribe(Topic.TOKEN_CHANGED, (message) => {
+    this.unsubscribe = bus.subscribe(BusTopic.TOKEN_CHANGED, (message) => {
       if (typeof message.tokenId === "number") void this.check([message.tokenId]);
     });
     bus.onReconnect(() => void this.check([...this.holders.keys()]));

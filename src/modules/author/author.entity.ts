@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType } from "type-graphql";
 import { NODE_ID, Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 
 /** A person in bylines. Writers, editors and admins are authors with API tokens. */
 @Entity("authors")
@@ -12,12 +12,15 @@ import { toGlobalId } from "../../shared/node-id";
   description: "A person in bylines, visible to everyone. Writers, editors and admins are authors with API tokens.",
 })
 export class Author implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Author";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
-    return toGlobalId("Author", this.dbId);
+    return toGlobalId(Author.nodeType, this.dbId);
   }
 
   @Column({ unique: true })

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { NODE_ID, Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 import { Article } from "../article/article.entity";
 
 export enum CommentStatus {
@@ -42,12 +42,15 @@ registerEnumType(CommentStatus, {
     "editors and admins every comment.",
 })
 export class Comment implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Comment";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
-    return toGlobalId("Comment", this.dbId);
+    return toGlobalId(Comment.nodeType, this.dbId);
   }
 
   @Column()
@@ -56,7 +59,7 @@ export class Comment implements Node {
   @Column({ type: "int", nullable: true })
   parentId: number | null;
 
-  /** 0 for a top-level comment; replies nest at most MAX_DEPTH deep. */
+  /** 0 for a top-level comment; replies nest at most MAX_REPLY_DEPTH deep (comment-write.service.ts). */
   @Column({ type: "smallint", default: 0 })
   depth: number;
 
@@ -64,7 +67,10 @@ export class Comment implements Node {
   @Field({ description: "The name the commenter gave." })
   authorName: string;
 
-  /** For moderation only. Never a GraphQL field, never selected by read queries. */
+  /**
+   * Stored as submitted, and read back by no code: never a GraphQL field (moderators do not see it
+   * either), never selected by read queries. The per-email limit and senderKey hash the input instead.
+   */
   @Column({ length: 254, select: false })
   email: string;
 

@@ -4,7 +4,7 @@ import type { Database } from "../../db/database";
 import type { RowMapper } from "../../db/sql";
 import type { FeedEventKind } from "../../db/outbox";
 import type { Bus } from "../../pubsub";
-import { Topic } from "../../pubsub";
+import { BusTopic } from "../../pubsub";
 import { Article, ArticleStatus } from "../article/article.entity";
 import type { Viewer } from "../auth/viewer";
 import { isEditor, visibilityClass } from "../auth/viewer";
@@ -66,7 +66,7 @@ export class FeedDispatcher {
 
   async start(): Promise<void> {
     this.current = await feedHead(this.db);
-    this.unsubscribe = this.bus.subscribe(Topic.FEED_EVENTS, () => this.wake());
+    this.unsubscribe = this.bus.subscribe(BusTopic.FEED_EVENTS, () => this.wake());
     this.bus.onReconnect(() => this.wake());
     if (this.pollMs > 0) this.timer = setInterval(() => this.wake(), this.pollMs).unref();
     this.pruner = setInterval(() => void this.prune(), 3_600_000).unref();

@@ -1,18 +1,21 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, ObjectType } from "type-graphql";
 import { NODE_ID, Node } from "../../shared/node.type";
-import { toGlobalId } from "../../shared/node-id";
+import { NodeType, toGlobalId } from "../../shared/node-id";
 
 @Entity("topics")
 @Index("topics_name_idx", ["name", "dbId"])
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A subject that articles are tagged with." })
 export class Topic implements Node {
+  /** Its GraphQL type name (see nodeTypeOf). */
+  static readonly nodeType: NodeType = "Topic";
+
   @PrimaryGeneratedColumn({ name: "id" })
   dbId: number;
 
   @Field(() => ID, { name: "id", description: NODE_ID })
   get id(): string {
-    return toGlobalId("Topic", this.dbId);
+    return toGlobalId(Topic.nodeType, this.dbId);
   }
 
   @Column({ unique: true })
