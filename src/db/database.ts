@@ -156,7 +156,7 @@ class CountingLogger implements OrmLogger {
   ) {}
 
   logQuery(query: string, parameters?: unknown[]): void {
-    this.counter.record();
+    this.counter.record(query);
     if (this.logger.isLevelEnabled("trace")) this.logger.trace({ query, parameters: parameters?.map(shape) }, "sql");
   }
 

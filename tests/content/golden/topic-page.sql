@@ -1,0 +1,4 @@
+SELECT id AS key, published_article_count AS n FROM topics WHERE id = ANY($1::int[]);
+SELECT k.key AS _key, a.id, a.slug, a.title, a.standfirst, a.status, a.published_at, a.created_at, a.updated_at, a.sort_at, a.comments_open, a.word_count FROM unnest($1::int[]) AS k(key) CROSS JOIN LATERAL (SELECT l.article_id FROM article_topics l WHERE l.topic_id = k.key AND l.published_at IS NOT NULL ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2) p JOIN articles a ON a.id = p.article_id ORDER BY k.key, a.sort_at DESC, a.id DESC;
+SELECT l.article_id AS _key, t.id, t.slug, t.name, t.description FROM article_topics l JOIN topics t ON t.id = l.topic_id WHERE l.article_id = ANY($1::int[]) ORDER BY l.article_id, t.name, t.id;
+SELECT x.id, x.slug, x.name, x.description FROM topics x WHERE x.slug = ANY($1::text[]);
