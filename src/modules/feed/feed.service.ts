@@ -137,19 +137,15 @@ export class FeedService {
       end: async () => max(await feedHead(this.db), this.dispatcher.position),
       replay: (since, upTo, push, stopped) => this.replay(spec, since, upTo, push, stopped),
     };
-    try {
-      const stream = await FeedStream.open(source, {
-        kinds: new Set(spec.kinds),
-        since: spec.since,
-        live: (event) => this.liveDelivery(spec, event),
-        onState: (state) => (state === "live" || state === "closed" ? settle() : undefined),
-        sent: (replayed) => this.delivered(replayed),
-      });
-      return stream.iterator;
-    } catch (error) {
-      settle();
-      throw error;
-    }
+    // A stream that fails to open has entered "closed" before open() rejects, so it is settled too.
+    const stream = await FeedStream.open(source, {
+      kinds: new Set(spec.kinds),
+      since: spec.since,
+      live: (event) => this.liveDelivery(spec, event),
+      onState: (state) => (state === "live" || state === "closed" ? settle() : undefined),
+      sent: (replayed) => this.delivered(replayed),
+    });
+    return stream.iterator;
   }
 
   /** The one delivery object of a live event for every subscriber who receives it (null: not this one). */
