@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
  * Only for counting; the address is stored as given.
  */
 export function emailIdentity(email: string): string {
-  const folded = email.trim().normalize("NFKC").toLowerCase().normalize("NFKC");
+  // Trimmed last: NFKC can itself produce spaces at the ends (U+FE49 becomes a space and a combining mark).
+  const folded = email.normalize("NFKC").toLowerCase().normalize("NFKC").trim();
   const at = folded.lastIndexOf("@");
   if (at <= 0) return folded;
   const local = folded.slice(0, at);
