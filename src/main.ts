@@ -27,18 +27,9 @@ async function main(): Promise<void> {
     console.error(`newsgraph: ${line}`);
     process.exit(error instanceof DataDirInUseError ? 75 : 69);
   }
-  await server.start();
-  logger.info(
-    { url: server.url, database: server.db.kind, redis: Boolean(config.redisUrl) },
-    `newsgraph ready: open ${server.url} in a browser for GraphiQL`,
-  );
-  if (server.demoEditorToken) {
-    // Shown once: only its hash is stored. `npm run cli -- token create` makes more.
-    console.log(
-      `\nDemo editor token (paste into GraphiQL's headers):\n  {"Authorization": "Bearer ${server.demoEditorToken}"}\n`,
-    );
-  }
-
+  // Signals are handled before readiness is announced: a supervisor (or a test) that sends SIGTERM the moment
+  // it reads the ready line must get a graceful stop, never the default action of a process with no handler.
+  const started = server.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -49,16 +40,31 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 1000);
     timer.unref();
-    server.stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    started
+      .catch(() => undefined) // a start that failed is reported by main's catch; stop what it opened
+      .then(() => server.stop())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  await started;
+  if (stopping) return;
+  logger.info(
+    { url: server.url, database: server.db.kind, redis: Boolean(config.redisUrl) },
+    `newsgraph ready: open ${server.url} in a browser for GraphiQL`,
+  );
+  if (server.demoEditorToken) {
+    // Shown once: only its hash is stored. `npm run cli -- token create` makes more.
+    console.log(
+      `\nDemo editor token (paste into GraphiQL's headers):\n  {"Authorization": "Bearer ${server.demoEditorToken}"}\n`,
+    );
+  }
 }
 
 main().catch((error) => {

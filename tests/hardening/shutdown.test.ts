@@ -5,7 +5,7 @@
  * mode's database: a fresh PostgreSQL database with DATABASE_URL, otherwise
  * an embedded one (DATA_DIR).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { print } from "graphql";
 import { createClient } from "graphql-ws";
@@ -185,4 +185,46 @@ test("SHUTDOWN_GRACE_MS above 10 s lets an in-flight request of 12 s finish", as
   console.log(`SHUTDOWN_GRACE_MS=20000, a request finishing 12 s after SIGTERM: ${answer}`);
   expect(answer).toBe("answered 200");
   expect((await server.exited).code).toBe(0);
+});
+
+test("SIGTERM while the server is still starting: a graceful stop (exit 0), never death by the signal", async () => {
+  database = await createTestDatabase();
+  const root = `${__dirname}/../..`;
+  const proc = spawn(
+    process.execPath,
+    ["--import", `${__dirname}/../support/preload/hold-listen.mjs`, `${root}/dist/src/main.js`],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        SEED_DEMO: "false",
+        SCHEDULER_INTERVAL_MS: "0",
+        ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATA_DIR: database.dataDir }),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  // The server is in start(): listen() is held, so it has not said it is ready.
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      if (stderr.includes("hold-listen: waiting")) resolve();
+    });
+    void exited.then(() => reject(new Error(`exited before it reached listen: ${stderr}`)));
+  });
+  expect(stdout).not.toContain("newsgraph ready");
+  proc.kill("SIGTERM");
+  expect(await exited).toEqual({ code: 0, signal: null });
+  expect(stdout).toContain('"msg":"shutting down"');
+  expect(stdout).not.toContain("newsgraph ready");
 });
