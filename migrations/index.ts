@@ -5,6 +5,7 @@ import { IndexCommentParents1796004608000 } from "./1796004608000-index-comment-
 import { MaintainPublishedCounts1796100000000 } from "./1796100000000-maintain-published-counts";
 import { AddDeploymentId1796200000000 } from "./1796200000000-add-deployment-id";
 import { AddCommentSenderKeys1796200000001 } from "./1796200000001-add-comment-sender-keys";
+import { AddLiveBlogs1796300000000 } from "./1796300000000-add-live-blogs";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   MaintainPublishedCounts1796100000000,
   AddDeploymentId1796200000000,
   AddCommentSenderKeys1796200000001,
+  AddLiveBlogs1796300000000,
 ];

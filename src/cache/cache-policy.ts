@@ -17,6 +17,13 @@ export const CACHE_HINTS: Record<string, number> = {
   "Query.topic": 300,
   "Query.topics": 300,
   "Query.viewer": 0,
+  // A position, not content: a cached one would make a stream replay what the reader already has.
+  "Query.feedCursor": 0,
+  "Query.pendingComments": 0,
+  // Live blogs change by the minute; the server's own cache is purged on every entry write.
+  LiveEntry: 10,
+  "Article.liveEntries": 10,
+  "Article.pinnedEntry": 10,
   Comment: 30,
   "Article.comments": 30,
   "Article.commentCount": 30,

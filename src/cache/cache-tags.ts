@@ -14,6 +14,8 @@ export const Tags = {
   search: "search",
   /** Comment threads, replies and counts of one article. */
   comments: (articleId: number) => `comments:${articleId}`,
+  /** An article's live-blog entries, key events and pinned entry. */
+  liveBlog: (articleId: number) => `live:${articleId}`,
   authors: "authors",
   topics: "topics",
 } as const;
@@ -21,7 +23,14 @@ export const Tags = {
 /** What readers of an article's lists see change when it goes live or is taken down. */
 export function articleVisibilityChanged(id: number, slug: string): string[] {
   // Its comments are visible only with it, so their lookups go too.
-  return [Tags.entity("Article", id), Tags.slug(slug), Tags.articleLists, Tags.search, Tags.comments(id)];
+  return [
+    Tags.entity("Article", id),
+    Tags.slug(slug),
+    Tags.articleLists,
+    Tags.search,
+    Tags.comments(id),
+    Tags.liveBlog(id),
+  ];
 }
 
 /** A published article was edited; its lists change only when its topics or byline did. */
@@ -39,6 +48,11 @@ export function commentVisibilityChanged(articleId: number, commentId: number): 
   return [Tags.comments(articleId), Tags.entity("Comment", commentId)];
 }
 
+/** A live-blog entry was added, edited, deleted, pinned or unpinned. */
+export function liveBlogChanged(articleId: number, entryId: number): string[] {
+  return [Tags.liveBlog(articleId), Tags.entity("LiveEntry", entryId)];
+}
+
 /** Purges cached responses; writes call it after their commit. */
 export interface Purger {
   purge(tags: string[]): Promise<void>;
@@ -50,9 +64,11 @@ export const noPurge: Purger = { purge: async () => undefined };
 export function purgeTagsFor(event: {
   articleId: number;
   commentId: number | null;
+  entryId: number | null;
   article: { slug: string } | null;
 }): string[] {
   if (event.commentId !== null) return commentVisibilityChanged(event.articleId, event.commentId);
+  if (event.entryId !== null) return liveBlogChanged(event.articleId, event.entryId);
   const slugs = event.article ? [Tags.slug(event.article.slug)] : [];
   return [
     Tags.entity("Article", event.articleId),
@@ -60,5 +76,6 @@ export function purgeTagsFor(event: {
     Tags.articleLists,
     Tags.search,
     Tags.comments(event.articleId),
+    Tags.liveBlog(event.articleId),
   ];
 }

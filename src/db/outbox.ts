@@ -16,6 +16,14 @@ export enum FeedEventKind {
   ARTICLE_PUBLISHED = "ARTICLE_PUBLISHED",
   /** A published article was edited (or taken down). */
   ARTICLE_UPDATED = "ARTICLE_UPDATED",
+  /** A live-blog entry was posted. */
+  LIVE_ENTRY_ADDED = "LIVE_ENTRY_ADDED",
+  /** A live-blog entry was edited (title, body, byline or key-event flag). */
+  LIVE_ENTRY_EDITED = "LIVE_ENTRY_EDITED",
+  /** A live-blog entry was deleted; its id stays in the log so that this replays. */
+  LIVE_ENTRY_DELETED = "LIVE_ENTRY_DELETED",
+  LIVE_ENTRY_PINNED = "LIVE_ENTRY_PINNED",
+  LIVE_ENTRY_UNPINNED = "LIVE_ENTRY_UNPINNED",
 }
 
 /**
@@ -23,7 +31,8 @@ export enum FeedEventKind {
  * transaction's last step (see newsgraph_feed_append in the migrations: the
  * append lock makes ids visible in commit order), and every instance's feed
  * dispatcher is woken once the transaction has committed. A rolled-back write
- * leaves no event and wakes nobody.
+ * leaves no event and wakes nobody. Events recorded in one transaction are
+ * appended in the order they were recorded.
  */
 export function recordFeedEvent(
   tx: Tx,
@@ -31,9 +40,15 @@ export function recordFeedEvent(
   kind: FeedEventKind,
   articleId: number,
   commentId: number | null = null,
+  entryId: number | null = null,
 ): void {
   tx.beforeCommit(async () => {
-    const [row] = await tx.query("SELECT newsgraph_feed_append($1, $2, $3)::text AS id", [kind, articleId, commentId]);
+    const [row] = await tx.query("SELECT newsgraph_feed_append($1, $2, $3, $4)::text AS id", [
+      kind,
+      articleId,
+      commentId,
+      entryId,
+    ]);
     tx.afterCommit(() => bus.publish(BusTopic.FEED_EVENTS, { eventId: row.id }));
   });
 }

@@ -11,16 +11,22 @@ import { ArticleCommentsResolver } from "./comment/article-comments.resolver";
 import { Comment } from "./comment/comment.entity";
 import { CommentResolver } from "./comment/comment.resolver";
 import { CommentWriteResolver } from "./comment/comment-write.resolver";
+import { LiveEntry } from "./liveblog/live-entry.entity";
+import { ArticleLiveBlogResolver, LiveBlogWriteResolver, LiveEntryResolver } from "./liveblog/live-blog.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ArticlePublishedResolver } from "./feed/article-published.resolver";
 import { ArticleUpdatedResolver } from "./feed/article-updated.resolver";
 import { CommentAddedResolver } from "./feed/comment-added.resolver";
 import { ModerationQueueResolver } from "./feed/moderation-queue.resolver";
+import { CommentThreadResolver } from "./feed/comment-thread.resolver";
+import { FeedCursorResolver } from "./feed/feed-cursor.resolver";
+import { LiveBlogSubscriptionResolver } from "./feed/live-blog.resolver";
+import { ModerationResolver } from "./comment/moderation.resolver";
 import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
 
 /** Every TypeORM entity, for the data source. */
-export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, Topic];
+export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, LiveEntry, Topic];
 
 /** Every type-graphql resolver, for the schema. */
 export const resolvers = [
@@ -31,11 +37,18 @@ export const resolvers = [
   AuthorArticlesResolver,
   CommentResolver,
   CommentWriteResolver,
+  ArticleLiveBlogResolver,
+  LiveEntryResolver,
+  LiveBlogWriteResolver,
   NodeResolver,
   CommentAddedResolver,
   ArticlePublishedResolver,
   ArticleUpdatedResolver,
   ModerationQueueResolver,
+  ModerationResolver,
+  CommentThreadResolver,
+  LiveBlogSubscriptionResolver,
+  FeedCursorResolver,
   TopicResolver,
   TopicArticlesResolver,
   ViewerResolver,

@@ -3,11 +3,12 @@ import type { Viewer } from "./auth/viewer";
 import { createArticleLoaders } from "./article/article.loaders";
 import { createAuthorLoaders } from "./author/author.loaders";
 import { createCommentLoaders } from "./comment/comment.loaders";
+import { createLiveEntryLoaders } from "./liveblog/live-entry.loaders";
 import { createTopicLoaders } from "./topic/topic.loaders";
 import type { Services } from "./services";
 
 /** The read services that loaders batch into: all a set of loaders needs, so it can be made before the rest. */
-export type LoaderServices = Pick<Services, "article" | "author" | "topic" | "comment">;
+export type LoaderServices = Pick<Services, "article" | "author" | "topic" | "comment" | "liveEntry">;
 
 /**
  * One viewer's loaders. A request's context makes a set per request; the feed
@@ -20,6 +21,7 @@ export function createLoaders(services: LoaderServices, viewer: Viewer | null, o
     author: createAuthorLoaders(services, options),
     topic: createTopicLoaders(services, options),
     comment: createCommentLoaders(services, viewer, options),
+    liveEntry: createLiveEntryLoaders(services, viewer, options),
   };
 }
 

@@ -33,6 +33,12 @@ export class NodeResolver {
         ctx.tag(comment ? Tags.comments(comment.articleId) : Tags.articleLists);
         return comment;
       }
+      case "LiveEntry": {
+        const entry = await loaders.liveEntry.byId.load(parsed.id);
+        // As for comments: visible only with its article, and gone when deleted.
+        ctx.tag(entry ? Tags.liveBlog(entry.articleId) : Tags.articleLists);
+        return entry;
+      }
       case "Topic":
         return loaders.topic.byId.load(parsed.id);
     }

@@ -14,6 +14,8 @@ import { AuthService } from "./auth/auth.service";
 import { AuthorService } from "./author/author.service";
 import { CommentWriteService } from "./comment/comment-write.service";
 import { CommentService } from "./comment/comment.service";
+import { LiveBlogWriteService } from "./liveblog/live-blog-write.service";
+import { LiveEntryService } from "./liveblog/live-entry.service";
 import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
@@ -44,6 +46,8 @@ export interface Services {
   topic: TopicService;
   comment: CommentService;
   commentWrite: CommentWriteService;
+  liveEntry: LiveEntryService;
+  liveBlogWrite: LiveBlogWriteService;
   feedDispatcher: FeedDispatcher;
   feed: FeedService;
 }
@@ -58,6 +62,7 @@ export function createServices(deps: ServiceDeps): Services {
     author: new AuthorService(db, rows),
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),
+    liveEntry: new LiveEntryService(db, rows),
   };
   const feedDispatcher = new FeedDispatcher(
     (viewer) => createLoaders(readers, viewer, { batch: true }),
@@ -81,6 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
     articleEditor,
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db, bus),
+    liveBlogWrite: new LiveBlogWriteService(db, rows, bus, clock, cache),
     commentWrite: new CommentWriteService(
       db,
       rows,

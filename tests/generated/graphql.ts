@@ -25,6 +25,22 @@ export type AddCommentInput = {
   website?: string | null | undefined;
 };
 
+/** A new entry of a live blog. */
+export type AddLiveEntryInput = {
+  /** The live blog's article: published, and live (startLiveBlog). */
+  articleId: string | number;
+  /** Byline of the entry; defaults to the caller. 1 to 20 existing author slugs. */
+  authorSlugs?: Array<string> | null | undefined;
+  /** Markdown, 1 to 20,000 characters; rendered to sanitised HTML like article bodies. */
+  body: string;
+  /** A retry with the same key returns the first entry and stores nothing new. 1 to 128 characters; the same key with different content is CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  /** List it in the timeline of key events (default false). */
+  isKeyEvent?: boolean | null | undefined;
+  /** An optional headline, up to 200 characters (trimmed; empty means none). */
+  title?: string | null | undefined;
+};
+
 /** Narrows `articles`: an article is listed when it meets every condition given. */
 export type ArticleFilter = {
   /** Articles with this author in the byline. */
@@ -68,6 +84,13 @@ export type CommentStatus =
   /** Marked as spam by an editor. */
   | "SPAM";
 
+/** What happened to a comment of the public thread. */
+export type CommentThreadEventKind =
+  /** The comment became public (posted approved, or approved later). */
+  | "ADDED"
+  /** The comment stopped being public (rejected, or marked spam after approval): remove it. */
+  | "REMOVED";
+
 /** A new article, created as a DRAFT. */
 export type CreateArticleInput = {
   /** Byline; defaults to the caller. Author slugs in byline order, none twice; writers must include themselves (only editors write bylines for others). */
@@ -85,6 +108,19 @@ export type CreateArticleInput = {
   /** Topics to tag it with, by slug; an unknown slug is BAD_USER_INPUT. */
   topicSlugs?: Array<string> | null | undefined;
 };
+
+/** What happened to a live-blog entry. */
+export type LiveBlogEventKind =
+  /** Posted: insert it in its place (newest first by publishedAt). */
+  | "ADDED"
+  /** Deleted: remove it (entry is null). */
+  | "DELETED"
+  /** Edited: replace it in place (it never moves). */
+  | "EDITED"
+  /** Pinned: show it above all others (another entry's UNPINNED comes first). */
+  | "PINNED"
+  /** No longer pinned: back to its place. */
+  | "UNPINNED";
 
 /** What a token may do: WRITER, then EDITOR, then ADMIN, each with every right of the roles below it. */
 export type Role =
@@ -111,6 +147,18 @@ export type UpdateArticleInput = {
   title?: string | null | undefined;
   /** Replaces the topics, by slug. Leave it out to keep it; null is BAD_USER_INPUT. */
   topicSlugs?: Array<string> | null | undefined;
+};
+
+/** Changes to an entry; fields left out stay as they are. An edit never moves the entry. */
+export type UpdateLiveEntryInput = {
+  /** New byline: existing author slugs, in order. */
+  authorSlugs?: Array<string> | null | undefined;
+  /** New Markdown body, 1 to 20,000 characters. */
+  body?: string | null | undefined;
+  /** Whether it is a key event. */
+  isKeyEvent?: boolean | null | undefined;
+  /** New headline; null or empty removes it. */
+  title?: string | null | undefined;
 };
 
 export type CacheCardFragment = {
@@ -211,7 +259,13 @@ export type CacheNodeQueryVariables = Exact<{
 }>;
 
 export type CacheNodeQuery = {
-  node: { title: string; id: string } | { id: string } | { body: string; id: string } | { id: string } | null;
+  node:
+    | { title: string; id: string }
+    | { id: string }
+    | { body: string; id: string }
+    | { id: string }
+    | { id: string }
+    | null;
 };
 
 export type CacheViewerQueryVariables = Exact<{ [key: string]: never }>;
@@ -517,6 +571,7 @@ export type NodeQuery = {
     | { __typename: "Article"; slug: string; id: string; articleStatus: ArticleStatus }
     | { __typename: "Author"; slug: string; id: string }
     | { __typename: "Comment"; body: string; id: string; commentStatus: CommentStatus }
+    | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; slug: string; id: string }
     | null;
 };
@@ -680,6 +735,196 @@ export type HardeningArticlePublishedSubscriptionVariables = Exact<{ [key: strin
 export type HardeningArticlePublishedSubscription = {
   articlePublished: { cursor: string; replayed: boolean; article: { id: string; title: string } };
 };
+
+export type LiveEntryFieldsFragment = {
+  id: string;
+  title: string | null;
+  body: string;
+  bodyHtml: string;
+  isKeyEvent: boolean;
+  isPinned: boolean;
+  publishedAt: string;
+  editedAt: string | null;
+  authors: Array<{ slug: string; name: string }>;
+};
+
+export type LiveStartMutationVariables = Exact<{
+  articleId: string | number;
+}>;
+
+export type LiveStartMutation = {
+  startLiveBlog: { id: string; isLive: boolean; liveSince: string | null; liveUntil: string | null };
+};
+
+export type LiveEndMutationVariables = Exact<{
+  articleId: string | number;
+}>;
+
+export type LiveEndMutation = {
+  endLiveBlog: { id: string; isLive: boolean; liveSince: string | null; liveUntil: string | null };
+};
+
+export type LiveAddMutationVariables = Exact<{
+  input: AddLiveEntryInput;
+}>;
+
+export type LiveAddMutation = {
+  addLiveEntry: {
+    id: string;
+    title: string | null;
+    body: string;
+    bodyHtml: string;
+    isKeyEvent: boolean;
+    isPinned: boolean;
+    publishedAt: string;
+    editedAt: string | null;
+    authors: Array<{ slug: string; name: string }>;
+  };
+};
+
+export type LiveUpdateMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateLiveEntryInput;
+}>;
+
+export type LiveUpdateMutation = {
+  updateLiveEntry: {
+    id: string;
+    title: string | null;
+    body: string;
+    bodyHtml: string;
+    isKeyEvent: boolean;
+    isPinned: boolean;
+    publishedAt: string;
+    editedAt: string | null;
+    authors: Array<{ slug: string; name: string }>;
+  };
+};
+
+export type LiveDeleteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type LiveDeleteMutation = { deleteLiveEntry: string };
+
+export type LivePinMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type LivePinMutation = { pinLiveEntry: { id: string; isPinned: boolean } };
+
+export type LiveUnpinMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type LiveUnpinMutation = { unpinLiveEntry: { id: string; isPinned: boolean } };
+
+export type LiveBlogPageQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  keyEventsOnly?: boolean | null | undefined;
+}>;
+
+export type LiveBlogPageQuery = {
+  article: {
+    id: string;
+    isLive: boolean;
+    liveSince: string | null;
+    liveUntil: string | null;
+    pinnedEntry: { id: string } | null;
+    liveEntries: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: Array<{
+        id: string;
+        title: string | null;
+        body: string;
+        bodyHtml: string;
+        isKeyEvent: boolean;
+        isPinned: boolean;
+        publishedAt: string;
+        editedAt: string | null;
+        authors: Array<{ slug: string; name: string }>;
+      }>;
+    };
+  } | null;
+};
+
+export type LiveEntryNodeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type LiveEntryNodeQuery = {
+  node:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { body: string; id: string; article: { id: string } }
+    | { id: string }
+    | null;
+};
+
+export type LiveFeedCursorQueryVariables = Exact<{ [key: string]: never }>;
+
+export type LiveFeedCursorQuery = { feedCursor: string | null };
+
+export type LivePendingCommentsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  articleId?: string | number | null | undefined;
+}>;
+
+export type LivePendingCommentsQuery = {
+  pendingComments: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{ id: string; body: string; status: CommentStatus }>;
+  };
+};
+
+export type LiveBlogStreamSubscriptionVariables = Exact<{
+  articleId: string | number;
+  since?: string | null | undefined;
+}>;
+
+export type LiveBlogStreamSubscription = {
+  liveBlog: {
+    cursor: string;
+    kind: LiveBlogEventKind;
+    entryId: string;
+    replayed: boolean;
+    entry: {
+      id: string;
+      title: string | null;
+      body: string;
+      isPinned: boolean;
+      isKeyEvent: boolean;
+      editedAt: string | null;
+    } | null;
+  };
+};
+
+export type LiveCommentThreadSubscriptionVariables = Exact<{
+  articleId: string | number;
+  since?: string | null | undefined;
+}>;
+
+export type LiveCommentThreadSubscription = {
+  commentThread: {
+    cursor: string;
+    kind: CommentThreadEventKind;
+    commentId: string;
+    replayed: boolean;
+    comment: { id: string; body: string; status: CommentStatus } | null;
+  };
+};
+
+export type LiveModerationQueueSubscriptionVariables = Exact<{
+  since?: string | null | undefined;
+}>;
+
+export type LiveModerationQueueSubscription = { moderationQueue: { id: string; body: string; status: CommentStatus } };
 
 export type NewsroomArticleFieldsFragment = {
   id: string;
@@ -949,6 +1194,7 @@ export type NewsroomNodeQuery = {
         commentStatus: CommentStatus;
         replies: { totalCount: number; nodes: Array<{ id: string }> };
       }
+    | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; id: string }
     | null;
 };
@@ -1227,6 +1473,7 @@ export type NodeFullQuery = {
         parent: { id: string; body: string } | null;
         replies: { totalCount: number; nodes: Array<{ id: string; body: string; parent: { id: string } | null }> };
       }
+    | { __typename: "LiveEntry"; id: string }
     | {
         __typename: "Topic";
         slug: string;
@@ -1465,6 +1712,40 @@ export const CommentFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<CommentFieldsFragment, unknown>;
+export const LiveEntryFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LiveEntryFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "title" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyHtml" } },
+          { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+          { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+          { kind: "Field", name: { kind: "Name", value: "publishedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "authors" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveEntryFieldsFragment, unknown>;
 export const NewsroomArticleFieldsFragmentDoc = {
   kind: "Document",
   definitions: [
@@ -4549,6 +4830,816 @@ export const HardeningArticlePublishedDocument = {
     },
   ],
 } as unknown as DocumentNode<HardeningArticlePublishedSubscription, HardeningArticlePublishedSubscriptionVariables>;
+export const LiveStartDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveStart" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "startLiveBlog" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "articleId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "isLive" } },
+                { kind: "Field", name: { kind: "Name", value: "liveSince" } },
+                { kind: "Field", name: { kind: "Name", value: "liveUntil" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveStartMutation, LiveStartMutationVariables>;
+export const LiveEndDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveEnd" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "endLiveBlog" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "articleId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "isLive" } },
+                { kind: "Field", name: { kind: "Name", value: "liveSince" } },
+                { kind: "Field", name: { kind: "Name", value: "liveUntil" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveEndMutation, LiveEndMutationVariables>;
+export const LiveAddDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveAdd" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AddLiveEntryInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "addLiveEntry" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LiveEntryFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LiveEntryFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "title" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyHtml" } },
+          { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+          { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+          { kind: "Field", name: { kind: "Name", value: "publishedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "authors" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveAddMutation, LiveAddMutationVariables>;
+export const LiveUpdateDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveUpdate" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "UpdateLiveEntryInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "updateLiveEntry" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LiveEntryFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LiveEntryFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "title" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyHtml" } },
+          { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+          { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+          { kind: "Field", name: { kind: "Name", value: "publishedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "authors" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveUpdateMutation, LiveUpdateMutationVariables>;
+export const LiveDeleteDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveDelete" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "deleteLiveEntry" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveDeleteMutation, LiveDeleteMutationVariables>;
+export const LivePinDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LivePin" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "pinLiveEntry" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LivePinMutation, LivePinMutationVariables>;
+export const LiveUnpinDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "LiveUnpin" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "unpinLiveEntry" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveUnpinMutation, LiveUnpinMutationVariables>;
+export const LiveBlogPageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "LiveBlogPage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "keyEventsOnly" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Boolean" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "article" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "isLive" } },
+                { kind: "Field", name: { kind: "Name", value: "liveSince" } },
+                { kind: "Field", name: { kind: "Name", value: "liveUntil" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pinnedEntry" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "liveEntries" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "first" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "after" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "keyEventsOnly" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "keyEventsOnly" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "pageInfo" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+                            { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "nodes" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LiveEntryFields" } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LiveEntryFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "title" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyHtml" } },
+          { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+          { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+          { kind: "Field", name: { kind: "Name", value: "publishedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "authors" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveBlogPageQuery, LiveBlogPageQueryVariables>;
+export const LiveEntryNodeDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "LiveEntryNode" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "node" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "InlineFragment",
+                  typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "body" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "article" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveEntryNodeQuery, LiveEntryNodeQueryVariables>;
+export const LiveFeedCursorDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "LiveFeedCursor" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [{ kind: "Field", name: { kind: "Name", value: "feedCursor" } }],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveFeedCursorQuery, LiveFeedCursorQueryVariables>;
+export const LivePendingCommentsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "LivePendingComments" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "pendingComments" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "first" },
+                value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "after" },
+                value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "articleId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pageInfo" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+                      { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "nodes" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "body" } },
+                      { kind: "Field", name: { kind: "Name", value: "status" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LivePendingCommentsQuery, LivePendingCommentsQueryVariables>;
+export const LiveBlogStreamDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "LiveBlogStream" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "since" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "liveBlog" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "articleId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "since" },
+                value: { kind: "Variable", name: { kind: "Name", value: "since" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "cursor" } },
+                { kind: "Field", name: { kind: "Name", value: "kind" } },
+                { kind: "Field", name: { kind: "Name", value: "entryId" } },
+                { kind: "Field", name: { kind: "Name", value: "replayed" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "entry" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "title" } },
+                      { kind: "Field", name: { kind: "Name", value: "body" } },
+                      { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+                      { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+                      { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveBlogStreamSubscription, LiveBlogStreamSubscriptionVariables>;
+export const LiveCommentThreadDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "LiveCommentThread" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "since" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "commentThread" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "articleId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "articleId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "since" },
+                value: { kind: "Variable", name: { kind: "Name", value: "since" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "cursor" } },
+                { kind: "Field", name: { kind: "Name", value: "kind" } },
+                { kind: "Field", name: { kind: "Name", value: "commentId" } },
+                { kind: "Field", name: { kind: "Name", value: "replayed" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "comment" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "body" } },
+                      { kind: "Field", name: { kind: "Name", value: "status" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveCommentThreadSubscription, LiveCommentThreadSubscriptionVariables>;
+export const LiveModerationQueueDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "LiveModerationQueue" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "since" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "moderationQueue" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "since" },
+                value: { kind: "Variable", name: { kind: "Name", value: "since" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "body" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveModerationQueueSubscription, LiveModerationQueueSubscriptionVariables>;
 export const NewsroomViewerDocument = {
   kind: "Document",
   definitions: [

@@ -51,8 +51,18 @@ interface Outcome {
   keptAlive: boolean;
 }
 
-/** One addComment POST; resolves with what the client saw, never rejects. */
-function addComment(url: string, agent: Agent | false, articleId: string, body: string, signalled: () => boolean) {
+/**
+ * One addComment POST; resolves with what the client saw, never rejects. With `gate`, half the body is
+ * sent at once and the rest once the gate opens: the request is in flight, being read, until then.
+ */
+function addComment(
+  url: string,
+  agent: Agent | false,
+  articleId: string,
+  body: string,
+  signalled: () => boolean,
+  gate?: Promise<void>,
+) {
   const payload = JSON.stringify({
     query: print(HardeningAddCommentDocument),
     variables: {
@@ -91,7 +101,11 @@ function addComment(url: string, agent: Agent | false, articleId: string, body: 
       outcome.error ??= e.code ?? String(e);
       resolve(outcome);
     });
-    req.end(payload);
+    if (!gate) return void req.end(payload);
+    const bytes = Buffer.from(payload);
+    const half = Math.floor(bytes.length / 2);
+    req.write(bytes.subarray(0, half));
+    void gate.then(() => req.end(bytes.subarray(half)));
   });
 }
 
@@ -142,6 +156,14 @@ test("SIGTERM mid-burst of addComment: every stored comment was answered, every 
       if (outcome.error) break; // refused or reset: the server is going away
     }
   });
+  // Two requests held in flight across the signal (half their body sent): answers the server must
+  // write after SIGTERM, whatever the timing of the burst.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const heldAgent = new Agent({ keepAlive: true });
+  const held = [0, 1].map((i) =>
+    addComment(server.url, heldAgent, articleId, `${tag}-held-${i}`, () => signalled, gate),
+  );
   // SIGTERM once the burst is well under way.
   await waitFor(
     () => outcomes.length >= (CLIENTS * PER_CLIENT) / 4,
@@ -150,9 +172,19 @@ test("SIGTERM mid-burst of addComment: every stored comment was answered, every 
     5,
   );
   server.child.kill("SIGTERM");
+  // "After the signal" means after the server has acted on it (its log says so), not after kill() returned.
+  await waitFor(
+    () => server.lines.some((l) => l.msg === "shutting down"),
+    "the server to log that it is shutting down",
+    60_000,
+    5,
+  );
   signalled = true;
+  release();
+  const heldOutcomes = await Promise.all(held);
   await Promise.all(clients);
   keepAlive.destroy();
+  heldAgent.destroy();
   const exit = await server.exited;
   expect(exit).toEqual({ code: 0, signal: null });
 
@@ -174,7 +206,11 @@ test("SIGTERM mid-burst of addComment: every stored comment was answered, every 
   expect(failed.filter((o) => stored.has(o.body)).map((o) => `${o.body}: ${o.error}`)).toEqual([]);
   // Failures are refusals or resets before any answer: never an answer cut off or half written.
   expect(failed.filter((o) => !/^(ECONNREFUSED|ECONNRESET|EPIPE)$|socket hang up/.test(o.error!))).toEqual([]);
-  expect(answered.some((o) => o.sentAfterSignal)).toBe(true);
+  // The held requests were answered whole after SIGTERM, stored, and told the client to close.
+  expect(heldOutcomes.map((o) => [o.status, o.connection, o.error ?? null, stored.has(o.body)])).toEqual([
+    [200, "close", null, true],
+    [200, "close", null, true],
+  ]);
   // Answers written after SIGTERM on kept-alive connections tell the client not to reuse them.
   const lateKeptAlive = answered.filter((o) => o.sentAfterSignal && o.keptAlive && o.connection !== "close");
   expect(lateKeptAlive.map((o) => o.body)).toEqual([]);

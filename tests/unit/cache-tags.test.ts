@@ -10,7 +10,7 @@ import type { GraphQLInterfaceType, GraphQLResolveInfo } from "graphql";
 import { GraphQLObjectType } from "graphql";
 import { getMetadataStorage } from "type-graphql";
 import { getMetadataArgsStorage } from "typeorm";
-import { articleVisibilityChanged, commentVisibilityChanged, Tags } from "../../src/cache/cache-tags";
+import { articleVisibilityChanged, commentVisibilityChanged, liveBlogChanged, Tags } from "../../src/cache/cache-tags";
 import { Context } from "../../src/context";
 import { entities } from "../../src/modules";
 import type { Services } from "../../src/modules/services";
@@ -40,8 +40,14 @@ function tagsOf(value: unknown): string[] {
 
 const withId = (entity: EntityClass, dbId: number) => Object.assign(new entity(), { dbId });
 
-test("the entities checked are the four Node types", async () => {
-  expect((await taggedEntities()).map((e) => e.typeName).sort()).toEqual(["Article", "Author", "Comment", "Topic"]);
+test("the entities checked are the five Node types", async () => {
+  expect((await taggedEntities()).map((e) => e.typeName).sort()).toEqual([
+    "Article",
+    "Author",
+    "Comment",
+    "LiveEntry",
+    "Topic",
+  ]);
 });
 
 test("every tagged entity is tagged with its GraphQL type name, alone, in a list or in a page", async () => {
@@ -59,6 +65,9 @@ test("what an article or comment read is tagged with is what its writes purge", 
     expect.arrayContaining(tagsOf(withId(byName.get("Article")!, 7))),
   );
   expect(commentVisibilityChanged(7, 9)).toEqual(expect.arrayContaining(tagsOf(withId(byName.get("Comment")!, 9))));
+  expect(liveBlogChanged(7, 11)).toEqual(expect.arrayContaining(tagsOf(withId(byName.get("LiveEntry")!, 11))));
+  // Hiding an article hides its live blog: the entries' lists go with it.
+  expect(articleVisibilityChanged(7, "a-slug")).toContain(Tags.liveBlog(7));
 });
 
 test("node(id:) resolves each entity to its GraphQL type", async () => {

@@ -133,6 +133,8 @@ export function violations(sources: ReadonlyMap<string, string>, layers: string[
 /** Services that are not named after their module. db, bus, clock and rows are infrastructure. */
 const SERVICE_MODULE: Record<string, string | null> = {
   scheduler: "article",
+  liveEntry: "liveblog",
+  liveBlogWrite: "liveblog",
   db: null,
   bus: null,
   clock: null,

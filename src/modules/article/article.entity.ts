@@ -116,6 +116,26 @@ export class Article implements Node {
   })
   search: string;
 
+  /** When live coverage started (startLiveBlog); kept after it ends. */
+  @Column({ type: "timestamptz", precision: 3, nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When live coverage started; null if the article never was a live blog.",
+  })
+  liveSince: Date | null;
+
+  @Column({ type: "timestamptz", precision: 3, nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When live coverage ended; null while it is live or if it never was.",
+  })
+  liveUntil: Date | null;
+
+  @Field({ description: "True while the newsroom covers the story live (between startLiveBlog and endLiveBlog)." })
+  get isLive(): boolean {
+    return this.liveSince !== null && this.liveUntil === null;
+  }
+
   @Column({ default: true })
   @Field({ description: "Whether readers may comment (on published articles only)." })
   commentsOpen: boolean;

@@ -12,6 +12,9 @@ import { Comment } from "./comment.entity";
 export const COMMENT_CURSOR = cursorKind("c", "timestamp", "id");
 const keyOf = (c: Comment) => [c.createdAt.toISOString(), c.dbId];
 
+/** The moderation queue: oldest first (created_at, then the id). */
+export const PENDING_CURSOR = cursorKind("q", "timestamp", "id");
+
 /** Read side of comments: by id, threads and replies (approved only, oldest first). */
 export class CommentService {
   constructor(
@@ -65,6 +68,31 @@ export class CommentService {
     return groupBy(keys, rows, (r) => r._key as number).map((group, i) =>
       toPage(this.rows.hydrateAll(Comment, group), page, COMMENT_CURSOR, keyOf, () => count(keys[i]!)),
     );
+  }
+
+  /** A page of the comments awaiting moderation (PENDING), oldest first; of one article, or of all. */
+  async pending(articleId: number | null, page: PageRequest): Promise<Page<Comment>> {
+    const q = new Params();
+    const where = ["c.status = 'PENDING'"];
+    if (articleId !== null) where.push(`c.article_id = ${q.p(articleId)}`);
+    const filter = where.join(" AND ");
+    const countValues = [...q.values];
+    if (page.after) {
+      const [createdAt, id] = page.after as [string, number]; // PENDING_CURSOR's shape, checked when decoded
+      where.push(`(c.created_at, c.id) > (${q.p(createdAt)}::timestamptz, ${q.p(id)}::int)`);
+    }
+    const rows = await this.db.query(
+      `SELECT ${this.cols} FROM comments c WHERE ${where.join(" AND ")} ` +
+        `ORDER BY c.created_at, c.id LIMIT ${q.p(page.first + 1)}`,
+      q.values,
+    );
+    return toPage(this.rows.hydrateAll(Comment, rows), page, PENDING_CURSOR, keyOf, async () => {
+      const [row] = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM comments c WHERE ${filter}`,
+        countValues,
+      );
+      return row!.n;
+    });
   }
 
   /** Approved comments directly under each key (top-level of an article, or replies to a comment). */

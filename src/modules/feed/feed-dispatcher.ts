@@ -9,6 +9,7 @@ import { Article, ArticleStatus } from "../article/article.entity";
 import type { Viewer } from "../auth/viewer";
 import { isEditor, visibilityClass } from "../auth/viewer";
 import { Comment, CommentStatus } from "../comment/comment.entity";
+import { LiveEntry } from "../liveblog/live-entry.entity";
 import type { FeedEventRow } from "./feed-log";
 import { feedHead, readFeed } from "./feed-log";
 import type { Position } from "./feed-position";
@@ -19,6 +20,8 @@ export interface LoadedEvent extends FeedEventRow {
   comment: Comment | null;
   /** Current state of the article (null if it is gone). */
   article: Article | null;
+  /** Current state of the live-blog entry (null if it is gone or deleted). */
+  entry: LiveEntry | null;
   topicSlugs: string[];
   bylineIds: number[];
 }
@@ -152,7 +155,8 @@ export class FeedDispatcher {
   async load(rows: FeedEventRow[]): Promise<LoadedEvent[]> {
     const commentIds = [...new Set(rows.flatMap((r) => (r.commentId === null ? [] : [r.commentId])))];
     const articleIds = [...new Set(rows.map((r) => r.articleId))];
-    const [comments, articles, topics, bylines] = await Promise.all([
+    const entryIds = [...new Set(rows.flatMap((r) => (r.entryId === null ? [] : [r.entryId])))];
+    const [comments, articles, topics, bylines, entries] = await Promise.all([
       commentIds.length
         ? this.db.query(`SELECT ${this.rows.columns(Comment, "c")} FROM comments c WHERE c.id = ANY($1::int[])`, [
             commentIds,
@@ -169,13 +173,22 @@ export class FeedDispatcher {
         "SELECT article_id, author_id FROM article_authors WHERE article_id = ANY($1::int[])",
         [articleIds],
       ),
+      entryIds.length
+        ? this.db.query(
+            `SELECT ${this.rows.columns(LiveEntry, "l")} FROM live_entries l ` +
+              "WHERE l.id = ANY($1::int[]) AND l.deleted_at IS NULL",
+            [entryIds],
+          )
+        : [],
     ]);
+    const entryById = new Map(this.rows.hydrateAll(LiveEntry, entries).map((e) => [e.dbId, e]));
     const commentById = new Map(this.rows.hydrateAll(Comment, comments).map((c) => [c.dbId, c]));
     const articleById = new Map(this.rows.hydrateAll(Article, articles).map((a) => [a.dbId, a]));
     return rows.map((r) => ({
       ...r,
       comment: r.commentId === null ? null : (commentById.get(r.commentId) ?? null),
       article: articleById.get(r.articleId) ?? null,
+      entry: r.entryId === null ? null : (entryById.get(r.entryId) ?? null),
       topicSlugs: topics.filter((t) => t.article_id === r.articleId).map((t) => t.slug),
       bylineIds: bylines.filter((b) => b.article_id === r.articleId).map((b) => b.author_id),
     }));
@@ -198,6 +211,7 @@ export class FeedDispatcher {
       if (event.comment && (isEditor(viewer) || event.comment.status === CommentStatus.APPROVED)) {
         loaders.comment.byId.prime(event.comment.dbId, event.comment);
       }
+      if (event.entry && canSeeArticle(viewer, event)) loaders.liveEntry.byId.prime(event.entry.dbId, event.entry);
     }
     return loaders;
   }

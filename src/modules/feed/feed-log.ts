@@ -9,6 +9,8 @@ export interface FeedEventRow {
   kind: FeedEventKind;
   articleId: number;
   commentId: number | null;
+  /** The live-blog entry the event concerns (LIVE_ENTRY_* kinds). */
+  entryId: number | null;
 }
 
 export interface FeedFilter {
@@ -42,8 +44,14 @@ export async function readFeed(
   // The position travels as text (a bigint does not fit a JS number) under a name of its own: PostgreSQL's
   // ORDER BY prefers an output column to a table column, so `id::text AS id ... ORDER BY id` would sort
   // "1000" before "999". Order by the table's bigint, qualified, so no alias can ever shadow it.
-  const rows = await db.query<{ position: string; kind: FeedEventKind; article_id: number; comment_id: number | null }>(
-    `SELECT e.id::text AS position, e.kind, e.article_id, e.comment_id FROM feed_events e
+  const rows = await db.query<{
+    position: string;
+    kind: FeedEventKind;
+    article_id: number;
+    comment_id: number | null;
+    entry_id: number | null;
+  }>(
+    `SELECT e.id::text AS position, e.kind, e.article_id, e.comment_id, e.entry_id FROM feed_events e
      WHERE ${where.join(" AND ")} ORDER BY e.id LIMIT $${params.length}`,
     params,
   );
@@ -52,6 +60,7 @@ export async function readFeed(
     kind: r.kind,
     articleId: r.article_id,
     commentId: r.comment_id,
+    entryId: r.entry_id,
   }));
 }
 

@@ -32,7 +32,7 @@ export interface FeedSource<D> {
 export interface FeedStreamSpec<D> {
   kinds: ReadonlySet<FeedEventKind>;
   since: Position | null;
-  /** The delivery for a live event, or null when this subscriber does not receive it. */
+  /** The delivery for a live event, or null when this subscriber does not receive it; throwing ends the stream. */
   live(event: LoadedEvent): D | null;
   /** Told of every state change (e.g. to count streams not yet live). */
   onState?(state: FeedStreamState): void;
@@ -101,7 +101,14 @@ export class FeedStream<D> {
   private onEvent(event: LoadedEvent): void {
     if (this.current === "closed") return;
     if (this.floor !== null && compare(event.position, this.floor) <= 0) return;
-    const delivery = this.spec.live(event);
+    let delivery: D | null;
+    try {
+      delivery = this.spec.live(event);
+    } catch (error) {
+      // The subscriber may no longer receive this stream (e.g. its article was hidden): end it with the error.
+      this.queue.fail(error);
+      return;
+    }
     if (delivery === null) return;
     if (this.current === "live") this.push(delivery, false);
     else this.held.push({ position: event.position, delivery });

@@ -9,6 +9,7 @@ import { requireRole } from "../auth/require-role";
 import type { Viewer } from "../auth/viewer";
 import type { Comment } from "../comment/comment.entity";
 import { CommentStatus } from "../comment/comment.entity";
+import type { LiveEntry } from "../liveblog/live-entry.entity";
 import type { FeedDispatcher, LoadedEvent } from "./feed-dispatcher";
 import { canSeeArticle } from "./feed-dispatcher";
 import { feedHasPosition, feedHead, readFeed } from "./feed-log";
@@ -22,8 +23,12 @@ import { SharedPayload } from "./shared-execution";
 export interface FeedDelivery {
   cursor: string;
   replayed: boolean;
+  kind: FeedEventKind;
   comment: Comment | null;
+  commentId: number | null;
   article: Article | null;
+  entry: LiveEntry | null;
+  entryId: number | null;
 }
 
 /**
@@ -32,13 +37,42 @@ export interface FeedDelivery {
  */
 class LiveDelivery extends SharedPayload implements FeedDelivery {
   readonly replayed = false;
-  constructor(
-    readonly cursor: string,
-    readonly comment: Comment | null,
-    readonly article: Article | null,
-  ) {
+  readonly cursor: string;
+  readonly kind: FeedEventKind;
+  readonly comment: Comment | null;
+  readonly commentId: number | null;
+  readonly article: Article | null;
+  readonly entry: LiveEntry | null;
+  readonly entryId: number | null;
+  constructor(event: LoadedEvent) {
     super();
+    this.cursor = encodePosition(event.position);
+    this.kind = event.kind;
+    this.comment = event.comment;
+    this.commentId = event.commentId;
+    this.article = event.article;
+    this.entry = event.entry;
+    this.entryId = event.entryId;
   }
+}
+
+const LIVE_BLOG_KINDS = [
+  FeedEventKind.LIVE_ENTRY_ADDED,
+  FeedEventKind.LIVE_ENTRY_EDITED,
+  FeedEventKind.LIVE_ENTRY_DELETED,
+  FeedEventKind.LIVE_ENTRY_PINNED,
+  FeedEventKind.LIVE_ENTRY_UNPINNED,
+];
+
+/**
+ * For the streams of one article (liveBlog, commentThread): ARTICLE_UPDATED is listened to but
+ * never delivered; when it leaves the article out of the subscriber's sight (unpublished, archived),
+ * the stream ends with NOT_FOUND, as a new subscription would be refused. The client drops what it
+ * shows; after a republication it resubscribes with its cursor and gets everything since.
+ */
+function articleStillVisible(viewer: Viewer | null, e: LoadedEvent): false {
+  if (!canSeeArticle(viewer, e)) throw notFound("Article");
+  return false;
 }
 
 const liveDeliveries = new WeakMap<LoadedEvent, FeedDelivery>();
@@ -90,6 +124,44 @@ export class FeedService {
     });
   }
 
+  /**
+   * Every change to one live blog, in order. An event is delivered with its entry as it is now;
+   * events of an entry deleted since are left out except the DELETED itself (a reader who was away
+   * for an edit and then the deletion gets the deletion alone).
+   */
+  async liveBlog(viewer: Viewer | null, articleId: number, since: string | null) {
+    await this.articleVisibleTo(viewer, articleId);
+    return this.open({
+      viewer,
+      kinds: [...LIVE_BLOG_KINDS, FeedEventKind.ARTICLE_UPDATED],
+      articleId,
+      since: await this.position(since),
+      accepts: (e) =>
+        e.kind === FeedEventKind.ARTICLE_UPDATED
+          ? articleStillVisible(viewer, e)
+          : canSeeArticle(viewer, e) && (e.kind === FeedEventKind.LIVE_ENTRY_DELETED || e.entry !== null),
+    });
+  }
+
+  /**
+   * One article's public thread: comments becoming public (delivered while they still are) and
+   * comments withdrawn (always delivered, so a reader who was away removes what they saw).
+   */
+  async commentThread(viewer: Viewer | null, articleId: number, since: string | null) {
+    await this.articleVisibleTo(viewer, articleId);
+    return this.open({
+      viewer,
+      kinds: [FeedEventKind.COMMENT_PUBLIC, FeedEventKind.COMMENT_HIDDEN, FeedEventKind.ARTICLE_UPDATED],
+      articleId,
+      since: await this.position(since),
+      accepts: (e) => {
+        if (e.kind === FeedEventKind.ARTICLE_UPDATED) return articleStillVisible(viewer, e);
+        if (!canSeeArticle(viewer, e)) return false;
+        return e.kind === FeedEventKind.COMMENT_HIDDEN || e.comment?.status === CommentStatus.APPROVED;
+      },
+    });
+  }
+
   async articlePublished(viewer: Viewer | null, topicSlugs: string[] | null, since: string | null) {
     const topics = topicSlugs ? new Set(topicSlugs) : null;
     return this.open({
@@ -112,14 +184,20 @@ export class FeedService {
     });
   }
 
-  async moderationQueue(viewer: Viewer | null) {
+  async moderationQueue(viewer: Viewer | null, since: string | null) {
     requireRole(viewer, Role.EDITOR);
     return this.open({
       viewer,
       kinds: [FeedEventKind.COMMENT_PENDING],
-      since: null,
+      since: await this.position(since),
       accepts: (e) => e.comment?.status === CommentStatus.PENDING,
     });
+  }
+
+  /** The cursor of the newest event: `since` for a stream that must follow a read made after it (null: no event yet). */
+  async headCursor(): Promise<string | null> {
+    const head = max(await feedHead(this.db), this.dispatcher.position);
+    return head.id === 0n ? null : encodePosition(head);
   }
 
   /** A stream (see feed-stream.ts for its states and the seam's invariant) over this service's log. */
@@ -155,7 +233,7 @@ export class FeedService {
     this.dispatcher.sharedLoaders(spec.viewer, event);
     let delivery = liveDeliveries.get(event);
     if (!delivery) {
-      delivery = new LiveDelivery(encodePosition(event.position), event.comment, event.article);
+      delivery = new LiveDelivery(event);
       liveDeliveries.set(event, delivery);
     }
     return delivery;
@@ -182,7 +260,16 @@ export class FeedService {
   }
 
   private delivery(event: LoadedEvent, replayed: boolean): FeedDelivery {
-    return { cursor: encodePosition(event.position), replayed, comment: event.comment, article: event.article };
+    return {
+      cursor: encodePosition(event.position),
+      replayed,
+      kind: event.kind,
+      comment: event.comment,
+      commentId: event.commentId,
+      article: event.article,
+      entry: event.entry,
+      entryId: event.entryId,
+    };
   }
 
   private async position(cursor: string | null): Promise<Position | null> {

@@ -1,5 +1,5 @@
 import type { ExecutionArgs, ExecutionResult } from "graphql";
-import { createSourceEventStream, execute } from "graphql";
+import { GraphQLError, createSourceEventStream, execute } from "graphql";
 import type { Viewer } from "../auth/viewer";
 import { visibilityClass } from "../auth/viewer";
 
@@ -27,9 +27,23 @@ export async function sharedSubscribe(
     }
     return result;
   };
+  let ended = false;
   const mapped: AsyncIterableIterator<ExecutionResult> = {
+    // A stream that fails (its article was hidden, or a replay's read failed) ends this one operation with
+    // an error result and then completes; thrown on, graphql-ws would close the socket and its other operations.
     async next() {
-      const r = await source.next();
+      if (ended) return { value: undefined, done: true };
+      let r: IteratorResult<unknown>;
+      try {
+        r = await source.next();
+      } catch (error) {
+        ended = true;
+        const reported =
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError("The subscription failed", { originalError: error as Error });
+        return { value: { errors: [reported] }, done: false };
+      }
       return r.done ? r : { value: await run(r.value), done: false };
     },
     // Straight through, so that an unsubscribe frees the listener at once even while next() waits.
