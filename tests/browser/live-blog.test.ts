@@ -5,6 +5,8 @@
  * reader scrolled away, edits, deletions and pins applied in place, and the
  * changes made while the page was offline applied once each on its return.
  */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Page } from "playwright-core";
 import type { TestServer } from "../support/server";
 import { startTestServer } from "../support/server";
@@ -21,6 +23,13 @@ import {
   waitForNoSubscriptions,
   waitForSubscriptions,
 } from "./browser";
+
+/** Screenshots go to screenshots/ under the usual folder: docs/screenshots/ with `npm run docs:screenshots`. */
+function shot(name: string): string {
+  const path = screenshotPath(`screenshots/${name}`);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
 
 describeInBrowser("live-blog widget: the live blog", () => {
   let server: TestServer;
@@ -155,7 +164,7 @@ describeInBrowser("live-blog widget: the live blog", () => {
     expect(await w.locator(".ngw-live-banner").isVisible()).toBe(false);
     const title = await page.title();
     expect(title).not.toMatch(/^\(\d+\) /);
-    await w.locator(".ngw-live").screenshot({ path: screenshotPath("live-blog.png") });
+    await w.locator(".ngw-live").screenshot({ path: shot("live-blog-entries.png") });
 
     // Scrolled away: the entries wait behind "2 new updates", and the tab title counts them.
     await page.evaluate("window.scrollTo(0, document.body.scrollHeight)");
@@ -169,7 +178,7 @@ describeInBrowser("live-blog widget: the live blog", () => {
     );
     expect(await page.title()).toBe(`(2) ${title}`);
     expect(await entry(page, a).isVisible()).toBe(false);
-    await page.screenshot({ path: screenshotPath("live-blog-banner.png"), fullPage: false });
+    await page.screenshot({ path: shot("live-blog-banner.png"), fullPage: false });
 
     await banner.click();
     await eventually(() => inViewport(page, entry(page, b)), "the newest entry scrolled into view");
@@ -207,7 +216,7 @@ describeInBrowser("live-blog widget: the live blog", () => {
     expect(await entry(page, a).getAttribute("class")).toContain("ngw-entry-pinned");
     await widget(page)
       .locator(".ngw-live")
-      .screenshot({ path: screenshotPath("live-blog-pinned.png") });
+      .screenshot({ path: shot("live-blog-pinned.png") });
     // Pinning another one unpins the first, which goes back to its place.
     await pinEntry(c);
     await eventually(async () => (await shownIds(page)).join() === [c, b, a].join(), "the newly pinned entry first");
@@ -299,7 +308,7 @@ describeInBrowser("live-blog widget: the live blog", () => {
     expect(resubscribed?.payload.variables.since).toBe(storedBefore);
     await widget(page)
       .locator(".ngw-live")
-      .screenshot({ path: screenshotPath("live-blog-after-offline.png") });
+      .screenshot({ path: shot("live-blog-after-offline.png") });
   });
 
   test("serves the resumable-subscription module; a reconnect resubscribes with the last cursor", async () => {
