@@ -4,6 +4,8 @@
  * its own tsconfig (DOM lib), bundles it with esbuild (graphql-ws's client
  * included, no framework) into dist/widget/live-blog.js, prints the size raw
  * and gzipped, and fails when the gzipped bundle is over the 30 KB budget.
+ * Also builds the resumable-subscription module (src/widget/client/resumable.ts,
+ * no dependencies) as an ES module, dist/widget/resumable.js, for integrators.
  *
  * When nothing that goes into the bundle changed since the last build (same
  * sources, same graphql-ws and esbuild), it only re-checks the size: test
@@ -22,6 +24,7 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const clientDir = join(root, "src/widget/client");
 const outfile = join(root, "dist/widget/live-blog.js");
+const resumableFile = join(root, "dist/widget/resumable.js");
 const BUDGET_GZIP_BYTES = 30 * 1024;
 
 const require = createRequire(import.meta.url);
@@ -56,6 +59,7 @@ const stamp = inputsHash();
 const upToDate =
   !process.argv.includes("--force") &&
   existsSync(outfile) &&
+  existsSync(resumableFile) &&
   existsSync(stampFile) &&
   readFileSync(stampFile, "utf8") === stamp;
 if (!upToDate) await buildBundle();
@@ -89,6 +93,21 @@ async function buildBundle() {
   // Each file is written under a temporary name and renamed into place, so a server (or a concurrent
   // build, e.g. two test workers) never reads a half-written bundle.
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  const resumable = await build({
+    entryPoints: [join(clientDir, "resumable.ts")],
+    outfile: resumableFile,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2020",
+    minify: true,
+    sourcemap: "linked",
+    tsconfig: join(clientDir, "tsconfig.json"),
+    banner: { js: "/* newsgraph resumable subscriptions: see src/widget/client/resumable.ts */" },
+    logLevel: "warning",
+    write: false,
+  });
+  for (const file of resumable.outputFiles) writeAtomically(file.path, file.contents);
 
   writeAtomically(stampFile, stamp);
 }
@@ -106,6 +125,10 @@ function report(upToDate) {
   console.log(
     `build-widget: ${relative(root, outfile)}${upToDate ? " (up to date)" : ""} ${kb(code.length)} raw, ${kb(gzipped)} gzipped ` +
       `(${code.length} / ${gzipped} bytes; budget ${kb(BUDGET_GZIP_BYTES)} gzipped)`,
+  );
+  const resumable = readFileSync(resumableFile);
+  console.log(
+    `build-widget: ${relative(root, resumableFile)} ${kb(resumable.length)} raw, ${kb(gzipSync(resumable, { level: 9 }).length)} gzipped`,
   );
   if (gzipped > BUDGET_GZIP_BYTES) {
     console.error(`build-widget: the gzipped bundle is over budget by ${gzipped - BUDGET_GZIP_BYTES} bytes`);

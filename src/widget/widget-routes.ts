@@ -25,6 +25,9 @@ const DIST_CANDIDATES = [join(__dirname, "../../dist/widget"), join(__dirname, "
 const ASSETS = new Map([
   ["/widget/live-blog.js", { file: "live-blog.js", type: "text/javascript; charset=utf-8" }],
   ["/widget/live-blog.js.map", { file: "live-blog.js.map", type: "application/json; charset=utf-8" }],
+  // The resumable-subscription client module (an ES module; src/widget/client/resumable.ts).
+  ["/widget/resumable.js", { file: "resumable.js", type: "text/javascript; charset=utf-8" }],
+  ["/widget/resumable.js.map", { file: "resumable.js.map", type: "application/json; charset=utf-8" }],
 ]);
 
 /** Whether a path is one of the widget's routes (which answer GET and HEAD only). */

@@ -2,8 +2,31 @@ import { CommentForm } from "./comment-form";
 import { append, formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
 import { articleFragment } from "./safe-html";
-import type { ArticleData, CommentData, CommentEventData, Connection } from "./queries";
-import { ARTICLE_QUERY, ARTICLE_REFRESH, ARTICLE_UPDATED, COMMENT_ADDED, COMMENTS_PAGE, REPLIES_PAGE } from "./queries";
+import { LiveBlogView } from "./live-blog";
+import type {
+  ArticleData,
+  CommentData,
+  CommentEventData,
+  CommentThreadEventData,
+  Connection,
+  LiveBlogEventData,
+  LiveEntryData,
+  LivePageData,
+} from "./queries";
+import {
+  ARTICLE_QUERY,
+  ARTICLE_REFRESH,
+  ARTICLE_UPDATED,
+  COMMENT_ADDED,
+  COMMENT_THREAD,
+  COMMENTS_PAGE,
+  FEED_CURSOR,
+  LIVE_BLOG,
+  LIVE_OLDER,
+  LIVE_PAGE,
+  REPLIES_PAGE,
+} from "./queries";
+import { sessionCursorStore } from "./resumable";
 import { cursorKey, load, pendingKey, save } from "./storage";
 import { Thread } from "./thread";
 import type { GqlError, Live } from "./transport";
@@ -46,6 +69,12 @@ export class ArticleWidget {
   private variables: { articleId: string; since: string | null } | null = null;
   private stopComments: (() => void) | null = null;
   private count = 0;
+  /** The live blog, for an article that is or was one (else null: the comment stream of before). */
+  private liveView: LiveBlogView | null = null;
+  private readonly liveSlot = h("div", { class: "ngw-live-slot" });
+  private stopLive: (() => void) | null = null;
+  /** Where the feed stood just before the page's data was read (a gap-free `since`). */
+  private startCursor: string | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -73,6 +102,8 @@ export class ArticleWidget {
     this.root.replaceChildren(h("p", { class: "ngw-loading" }, "Loading…"));
     let article: ArticleData | null;
     try {
+      // Read before the article (and its live blog and thread): subscribing with it misses nothing.
+      this.startCursor = await this.feedCursor();
       article = (
         await httpRequest<{ article: ArticleData | null }>(this.options.endpoint, ARTICLE_QUERY, { slug: this.slug })
       ).article;
@@ -98,6 +129,7 @@ export class ArticleWidget {
         { class: "ngw-story" },
         h("header", { class: "ngw-story-head" }, this.heading, this.standfirst, this.byline, this.updatedNote),
         this.options.showBody ? this.body : null,
+        this.liveSlot,
       ),
       h(
         "section",
@@ -119,6 +151,7 @@ export class ArticleWidget {
     this.thread.merge(article.comments, null, false);
     this.restorePending();
 
+    if (isLiveBlog(article)) await this.startLiveBlog(true);
     this.subscribeComments();
     this.options.live.subscribe<{ articleUpdated: ArticleData }>(
       ARTICLE_UPDATED,
@@ -149,6 +182,9 @@ export class ArticleWidget {
     const edited = timeValue(a.updatedAt) - timeValue(a.publishedAt) > 60_000;
     this.updatedNote.textContent = edited ? `Updated ${formatTime(a.updatedAt)}` : "";
     this.updatedNote.hidden = !edited;
+    this.liveView?.setState(!!a.isLive, a.liveUntil);
+    // An article that becomes a live blog while open: its live blog starts (comments stay as they are).
+    if (updated && !this.liveView && isLiveBlog(a)) void this.startLiveBlog(false);
     this.closedNote.hidden = a.commentsOpen;
     this.form.container.hidden = !a.commentsOpen;
     if (updated) {
@@ -164,6 +200,10 @@ export class ArticleWidget {
   }
 
   private subscribeComments(): void {
+    if (this.liveView) {
+      this.subscribeThread();
+      return;
+    }
     const articleId = this.article!.id;
     const key = cursorKey(`article:${articleId}`);
     const variables = { articleId, since: load<string | null>(key, null) };
@@ -182,6 +222,94 @@ export class ArticleWidget {
       error: (errors) => this.onCommentsError(errors, key),
     });
     if (!variables.since) this.fetchRecent();
+  }
+
+  /**
+   * A live blog's thread on commentThread: comments becoming public are added, withdrawn ones
+   * (rejected, spam) removed. Resumes from the stored cursor, else from where the feed stood
+   * before the page was read.
+   */
+  private subscribeThread(): void {
+    const articleId = this.article!.id;
+    const key = cursorKey(`thread:${articleId}`);
+    const variables = { articleId, since: load<string | null>(key, null) ?? this.startCursor };
+    this.variables = variables;
+    this.stopComments?.();
+    this.stopComments = this.options.live.subscribe<CommentThreadEventData>(COMMENT_THREAD, variables, {
+      next: ({ commentThread: event }) => {
+        variables.since = event.cursor;
+        save(key, event.cursor);
+        if (event.kind === "REMOVED" || !event.comment) {
+          const removed = this.thread.remove(event.commentId);
+          if (removed) this.setCount(Math.max(0, this.count - removed));
+          this.forgetPending(event.commentId);
+          return;
+        }
+        const comment = event.comment;
+        const own = this.thread.isPending(comment.id);
+        this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
+        if (own) this.forgetPending(comment.id);
+      },
+      error: (errors) => this.onCommentsError(errors, key),
+    });
+    if (!variables.since) this.fetchRecent();
+  }
+
+  private async feedCursor(): Promise<string | null> {
+    try {
+      return (await httpRequest<{ feedCursor: string | null }>(this.options.endpoint, FEED_CURSOR, {})).feedCursor;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Shows the live blog: its first page read after `startCursor` (on a restart: a fresh one), then
+   * liveBlog from the stored cursor (a reload resumes) or from `startCursor`.
+   */
+  private async startLiveBlog(first: boolean): Promise<void> {
+    const articleId = this.article!.id;
+    if (!first) this.startCursor = await this.feedCursor();
+    let page: LivePageData | null;
+    try {
+      page = (await httpRequest<{ article: LivePageData | null }>(this.options.endpoint, LIVE_PAGE, { id: articleId }))
+        .article;
+    } catch {
+      window.setTimeout(() => void this.startLiveBlog(false), 3000);
+      return;
+    }
+    if (!page) return;
+    if (!this.liveView) {
+      this.liveView = new LiveBlogView({ loadOlder: (after) => this.loadOlderEntries(after) });
+      this.liveSlot.replaceChildren(this.liveView.el);
+    }
+    this.liveView.load(page);
+    this.stopLive?.();
+    const store = sessionCursorStore(`live:${articleId}`);
+    if (!store.load() && this.startCursor) store.save(this.startCursor);
+    const subscription = this.options.live.resumable<LiveBlogEventData>(
+      { query: LIVE_BLOG, variables: { articleId }, since: this.startCursor, store },
+      {
+        next: ({ liveBlog: event }) => this.liveView?.apply(event),
+        error: (errors) => {
+          const code = Array.isArray(errors) ? (errors as GqlError[])[0]?.extensions?.code : undefined;
+          // A cursor the server no longer knows was cleared from the store: start afresh.
+          if (code === "BAD_USER_INPUT") void this.startLiveBlog(false);
+          else if (code === "NOT_FOUND") this.status.fail("This live blog is no longer available.");
+          else window.setTimeout(() => void this.startLiveBlog(false), 3000);
+        },
+      },
+    );
+    this.stopLive = () => subscription.unsubscribe();
+  }
+
+  private async loadOlderEntries(after: string | null): Promise<Connection<LiveEntryData> | undefined> {
+    const data = await httpRequest<{ article: { liveEntries: Connection<LiveEntryData> } | null }>(
+      this.options.endpoint,
+      LIVE_OLDER,
+      { id: this.article!.id, after },
+    );
+    return data.article?.liveEntries;
   }
 
   private onCommentsError(errors: GqlError[], key: string): void {
@@ -264,3 +392,6 @@ export class ArticleWidget {
     save(key, pending.length ? pending : null);
   }
 }
+
+/** An article that is a live blog, or was one (its entries stay readable after the end). */
+const isLiveBlog = (a: ArticleData) => !!a.isLive || !!a.liveSince;

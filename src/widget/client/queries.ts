@@ -35,6 +35,10 @@ export interface ArticleData {
   commentCount: number;
   authors: { name: string }[];
   comments?: Connection<CommentData>;
+  /** Live-blog state: a blog is live, or was (liveSince set) and has ended (liveUntil). */
+  isLive?: boolean;
+  liveSince?: string | null;
+  liveUntil?: string | null;
 }
 
 export interface ArticleCard {
@@ -53,7 +57,8 @@ const replies = (first: number, inner: string) => `replies(first: ${first}) { ${
 const REPLY_TREE = replies(10, replies(5, "replies(first: 1) { totalCount }"));
 const THREAD = `${PAGE} nodes { ${COMMENT} ${REPLY_TREE} }`;
 
-const ARTICLE = "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount authors { name }";
+const ARTICLE =
+  "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name }";
 const CARD = "id slug title standfirst publishedAt authors { name }";
 
 export const ARTICLE_QUERY = `query NewsgraphWidgetArticle($slug: String!) {
@@ -97,3 +102,74 @@ export interface CommentEventData {
 export interface ArticleEventData {
   articlePublished: { cursor: string; replayed: boolean; article: ArticleCard };
 }
+
+/** Where the feed stands: read before the page's data, then subscribe with it as `since` (no gap). */
+export const FEED_CURSOR = `query NewsgraphWidgetFeedCursor { feedCursor }`;
+
+export interface LiveEntryData {
+  id: string;
+  title: string | null;
+  bodyHtml: string;
+  isKeyEvent: boolean;
+  isPinned: boolean;
+  publishedAt: string;
+  editedAt: string | null;
+  authors: { name: string }[];
+}
+
+export type LiveBlogEventKind = "ADDED" | "EDITED" | "DELETED" | "PINNED" | "UNPINNED";
+
+export interface LiveBlogEventData {
+  liveBlog: {
+    cursor: string;
+    replayed: boolean;
+    kind: LiveBlogEventKind;
+    entryId: string;
+    entry: LiveEntryData | null;
+  };
+}
+
+export interface CommentThreadEventData {
+  commentThread: {
+    cursor: string;
+    replayed: boolean;
+    kind: "ADDED" | "REMOVED";
+    commentId: string;
+    comment: CommentData | null;
+  };
+}
+
+export interface LivePageData {
+  id: string;
+  isLive: boolean;
+  liveSince: string | null;
+  liveUntil: string | null;
+  pinnedEntry: LiveEntryData | null;
+  liveEntries: Connection<LiveEntryData>;
+  keyEvents: { nodes: LiveEntryData[] };
+}
+
+const ENTRY = "id title bodyHtml isKeyEvent isPinned publishedAt editedAt authors { name }";
+/** A page of the live blog's entries (newest first). */
+export const LIVE_PAGE_SIZE = 20;
+const ENTRIES = `${PAGE} nodes { ${ENTRY} }`;
+
+export const LIVE_PAGE = `query NewsgraphWidgetLiveBlog($id: ID!) {
+  article(id: $id) {
+    id isLive liveSince liveUntil pinnedEntry { ${ENTRY} }
+    liveEntries(first: ${LIVE_PAGE_SIZE}) { ${ENTRIES} }
+    keyEvents: liveEntries(first: 100, keyEventsOnly: true) { nodes { ${ENTRY} } }
+  }
+}`;
+
+export const LIVE_OLDER = `query NewsgraphWidgetLiveBlogOlder($id: ID!, $after: String) {
+  article(id: $id) { id liveEntries(first: ${LIVE_PAGE_SIZE}, after: $after) { ${ENTRIES} } }
+}`;
+
+export const LIVE_BLOG = `subscription NewsgraphWidgetLiveBlog($articleId: ID!, $since: String) {
+  liveBlog(articleId: $articleId, since: $since) { cursor replayed kind entryId entry { ${ENTRY} } }
+}`;
+
+export const COMMENT_THREAD = `subscription NewsgraphWidgetCommentThread($articleId: ID!, $since: String) {
+  commentThread(articleId: $articleId, since: $since) { cursor replayed kind commentId comment { ${COMMENT} status parent { id authorName } } }
+}`;

@@ -57,6 +57,24 @@ export class Thread {
     return this.entries.get(id)?.el;
   }
 
+  /**
+   * Withdraws a comment (rejected, or spam after approval) with its replies shown under it.
+   * Returns how many public comments left the page (0 if it was not shown).
+   */
+  remove(id: string): number {
+    const entry = this.entries.get(id);
+    if (!entry) return 0;
+    let removed = 0;
+    for (const [otherId, other] of [...this.entries]) {
+      if (other === entry || entry.el.contains(other.el)) {
+        this.entries.delete(otherId);
+        if (!other.pendingEl) removed++;
+      }
+    }
+    entry.el.remove();
+    return removed;
+  }
+
   /** Merges a page of comments (with their nested replies) under `parentId`. */
   merge(conn: Connection<CommentData> | undefined, parentId: string | null, live: boolean): void {
     if (!conn) return;

@@ -1,5 +1,7 @@
 import type { Client } from "graphql-ws/client";
 import { createClient } from "graphql-ws/client";
+import type { ResumableRequest, ResumableSink, ResumableSubscription } from "./resumable";
+import { subscribeResumable } from "./resumable";
 
 export interface GqlError {
   message: string;
@@ -156,6 +158,11 @@ export class Live {
       stopped = true;
       dispose();
     };
+  }
+
+  /** A resumable subscription (resumable.ts) on this connection: every resubscription carries the last cursor. */
+  resumable<T>(request: ResumableRequest<T>, sink: ResumableSink<T>): ResumableSubscription {
+    return subscribeResumable(this.client, request, sink);
   }
 
   /** A query over the socket: ordered after the subscriptions already sent on it. */

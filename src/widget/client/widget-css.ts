@@ -75,6 +75,36 @@ const SOURCE = `
 .ngw-meta{font-size:.85rem;color:var(--ngw-muted);margin:0}
 .ngw-topic-description{color:var(--ngw-muted);font-size:.9rem;margin:0 0 .5rem}
 .ngw-loading{color:var(--ngw-muted)}
+.ngw-live{margin:1.5rem 0 2rem}
+.ngw-live-head{display:flex;align-items:center;gap:.75rem;margin:0 0 .75rem}
+.ngw-live-badge{font:700 .8rem/1 system-ui,sans-serif;letter-spacing:.08em;color:#fff;background:var(--ngw-accent);
+  padding:.3rem .5rem;border-radius:3px}
+.ngw-live-badge::before{content:"";display:inline-block;width:.5em;height:.5em;border-radius:50%;background:#fff;
+  margin-right:.4em;vertical-align:.05em;animation:ngw-pulse 1.5s infinite}
+@keyframes ngw-pulse{50%{opacity:.3}}
+.ngw-live-ended{margin:0;font-weight:600;color:var(--ngw-muted)}
+.ngw-live [hidden]{display:none}
+.ngw-keyevents{background:var(--ngw-soft);border-left:3px solid var(--ngw-accent);padding:.6rem 1rem;margin:0 0 1rem}
+.ngw-keyevents-title{font-size:1rem;margin:0 0 .3rem}
+.ngw-keyevents-list{list-style:none;margin:0;padding:0}
+.ngw-keyevent{margin:.2rem 0}
+.ngw-keyevent .ngw-link{text-align:left;font-size:.92rem;color:inherit}
+.ngw-keyevent time{font-weight:700;color:var(--ngw-accent)}
+.ngw-live-banner{position:fixed;top:1rem;left:50%;transform:translateX(-50%);z-index:2147483000;font:inherit;
+  font-size:.9rem;font-weight:600;padding:.5rem 1.1rem;border:0;border-radius:999px;background:var(--ngw-accent);
+  color:#fff;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.ngw-live-entries{list-style:none;margin:0;padding:0}
+.ngw-entry{border-top:1px solid var(--ngw-line);padding:.75rem 0;outline:none}
+.ngw-entry-pinned{border:2px solid var(--ngw-accent);border-radius:4px;padding:.75rem 1rem;margin:0 0 1rem}
+.ngw-entry-key{border-left:3px solid var(--ngw-accent);padding-left:.75rem}
+.ngw-entry-head{display:flex;gap:.75rem;flex-wrap:wrap;align-items:baseline;font-size:.85rem;color:var(--ngw-muted)}
+.ngw-rel{font-weight:700;color:inherit}
+.ngw-entry-flag{font-weight:700;text-transform:uppercase;font-size:.72rem;letter-spacing:.05em;color:var(--ngw-accent)}
+.ngw-entry-byline{font-weight:600}
+.ngw-entry-title{font-size:1.15rem;margin:.3rem 0 .2rem}
+.ngw-entry-body p{margin:.4rem 0}
+.ngw-entry-updated{font-size:.8rem;color:var(--ngw-muted);margin:.2rem 0 0;font-style:italic}
+.ngw-entry.ngw-new{animation:ngw-flash 3s ease-out}
 `;
 
 /** Exactly the text of the <style> element the widget adds to the page. */
