@@ -6,6 +6,10 @@
 // per event, and server RSS per idle subscriber.
 //
 //   npm run bench:feed -- [--subscribers 2000] [--events 30] [--rate 2] [--redis]
+//   npm run bench:feed -- --scenario live-blog [--subscribers 10000] [--duration 30] [--per-socket 100]
+//
+// The live-blog scenario (bench/feed-liveblog.mjs): N subscriptions to one live blog's liveBlog
+// stream, an entry per second with edits and deletions mixed in.
 //
 // It creates a scratch database on the PostgreSQL server of PG_ADMIN_URL
 // (default postgres://postgres@127.0.0.1:5432/postgres) and drops it at the end.
@@ -13,6 +17,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import { runLiveBlog } from "./feed-liveblog.mjs";
 
 const require = createRequire(import.meta.url);
 const WebSocket = require("ws");
@@ -20,13 +25,16 @@ const { Client } = require("pg");
 
 const { values: args } = parseArgs({
   options: {
-    subscribers: { type: "string", default: "2000" },
+    scenario: { type: "string", default: "comments" },
+    subscribers: { type: "string" },
+    duration: { type: "string", default: "30" },
+    "per-socket": { type: "string", default: "100" },
     events: { type: "string", default: "30" },
     rate: { type: "string", default: "2" },
     redis: { type: "boolean", default: false },
   },
 });
-const N = Number(args.subscribers);
+const N = Number(args.subscribers ?? (args.scenario === "live-blog" ? 10_000 : 2000));
 const EVENTS = Number(args.events);
 const RATE = Number(args.rate);
 const admin = process.env.PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -44,7 +52,7 @@ async function sql(statement) {
   await c.end();
 }
 
-function startServer(databaseUrl) {
+function startServer(databaseUrl, extraEnv = {}) {
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -58,6 +66,7 @@ function startServer(databaseUrl) {
     // Every subscriber connects from this one address.
     WS_MAX_SOCKETS_PER_ADDRESS: String(N + 10),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...extraEnv,
   };
   delete env.DATA_DIR;
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server alone.
@@ -227,7 +236,21 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+const run =
+  args.scenario === "live-blog"
+    ? () =>
+        runLiveBlog({
+          N,
+          durationS: Number(args.duration),
+          perSocket: Number(args["per-socket"]),
+          redisUrl,
+          startServer,
+        })
+    : args.scenario === "comments"
+      ? main
+      : () => Promise.reject(new Error(`unknown scenario ${args.scenario}: comments or live-blog`));
+
+run().catch((error) => {
   console.error(error);
   process.exit(1);
 });
