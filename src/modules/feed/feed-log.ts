@@ -72,6 +72,15 @@ export async function feedHead(db: Queryable): Promise<Position> {
 
 /** Whether a position names an event in the log (a cursor we issued and still keep). */
 export async function feedHasPosition(db: Queryable, p: Position): Promise<boolean> {
-  const rows = await db.query("SELECT 1 FROM feed_events WHERE id = $1::bigint", [p.id.toString()]);
-  return rows.length > 0;
+  return (await feedHasPositions(db, [p]))[0]!;
+}
+
+/** feedHasPosition for many positions in one statement. */
+export async function feedHasPositions(db: Queryable, ps: readonly Position[]): Promise<boolean[]> {
+  const rows = await db.query<{ id: string }>(
+    "SELECT e.id::text AS id FROM feed_events e WHERE e.id = ANY($1::bigint[])",
+    [ps.map((p) => p.id.toString())],
+  );
+  const found = new Set(rows.map((r) => r.id));
+  return ps.map((p) => found.has(p.id.toString()));
 }

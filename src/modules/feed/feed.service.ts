@@ -12,12 +12,14 @@ import { CommentStatus } from "../comment/comment.entity";
 import type { LiveEntry } from "../liveblog/live-entry.entity";
 import type { FeedDispatcher, LoadedEvent } from "./feed-dispatcher";
 import { canSeeArticle } from "./feed-dispatcher";
-import { feedHasPosition, feedHead, readFeed } from "./feed-log";
+import { feedHasPositions, feedHead, readFeed } from "./feed-log";
 import type { Position } from "./feed-position";
 import { decodePosition, encodePosition, max } from "./feed-position";
 import type { FeedSource } from "./feed-stream";
 import { FeedStream } from "./feed-stream";
 import { SharedPayload } from "./shared-execution";
+import { SerialBatch } from "../../shared/serial-batch";
+import { visibilityClass } from "../auth/viewer";
 
 /** What a subscription yields: one event, with the cursor to resume after it. */
 export interface FeedDelivery {
@@ -96,6 +98,20 @@ const REPLAY_BATCH = 500;
  */
 export class FeedService {
   private opening = 0;
+
+  // A burst of subscribes (a reconnect storm: thousands of widgets at once) reads the log's end, the
+  // cursors and the articles' visibility in at most one statement of each at a time, not one per
+  // subscriber: a pool of ten would otherwise time out. Each answer comes from a read begun after
+  // the subscriber asked (after it listened, for the log's end), so the seam's invariant holds.
+  private readonly heads = new SerialBatch<null, Position>(async (keys) => {
+    const head = await feedHead(this.db);
+    return keys.map(() => head);
+  });
+  private readonly positions = new SerialBatch<Position, boolean>(
+    (ps) => feedHasPositions(this.db, ps),
+    (p) => p.id.toString(),
+  );
+  private readonly visibility = new Map<string, SerialBatch<number, Article | null>>();
 
   /**
    * Subscriptions that listen but have not yet read where the log ends: events
@@ -212,7 +228,7 @@ export class FeedService {
     this.opening++;
     const source: FeedSource<FeedDelivery> = {
       listen: (listener) => this.dispatcher.listen(listener),
-      end: async () => max(await feedHead(this.db), this.dispatcher.position),
+      end: async () => max(await this.heads.get(null), this.dispatcher.position),
       replay: (since, upTo, push, stopped) => this.replay(spec, since, upTo, push, stopped),
     };
     // A stream that fails to open has entered "closed" before open() rejects, so it is settled too.
@@ -275,12 +291,20 @@ export class FeedService {
   private async position(cursor: string | null): Promise<Position | null> {
     if (cursor === null) return null;
     const p = decodePosition(cursor);
-    if (!(await feedHasPosition(this.db, p))) throw new BadInputError({ since: "unknown feed cursor" });
+    if (!(await this.positions.get(p))) throw new BadInputError({ since: "unknown feed cursor" });
     return p;
   }
 
   private async articleVisibleTo(viewer: Viewer | null, articleId: number): Promise<Article> {
-    const [article] = await this.articles.byIds(viewer, [articleId]);
+    // Everyone of one visibility class sees the same articles, so their checks can share a read.
+    const cls = visibilityClass(viewer);
+    let batch = this.visibility.get(cls);
+    if (!batch) {
+      batch = new SerialBatch((ids) => this.articles.byIds(viewer, ids));
+      // One per writer at most; a writer's batch is cheap and dropped with the service.
+      this.visibility.set(cls, batch);
+    }
+    const article = await batch.get(articleId);
     if (!article) throw notFound("Article");
     return article;
   }
