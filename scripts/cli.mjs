@@ -31,5 +31,8 @@ if (!built || Math.max(newest(join(root, "src")), newest(join(root, "migrations"
   const build = spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: ["ignore", 2, 2] });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+// Ctrl-C reaches the command too (the same process group), which stops on its own terms (`live demo`
+// finishes its line); this process waits for it and exits with its code instead of dying first.
+process.on("SIGINT", () => {});
 const run = spawnSync(process.execPath, [entry, ...process.argv.slice(2)], { stdio: "inherit" });
 process.exit(run.status ?? 1);

@@ -15,6 +15,8 @@ import { BENCH_DEFAULTS, seedBench } from "../../bench/seed/bench";
 import { createDemoEditor, seedDemo } from "../seed/demo";
 import { AppError } from "../shared/errors";
 import { migrations } from "../../migrations";
+import { CommandError, UnavailableError, UsageError } from "./cli-errors";
+import { liveDemo } from "./live-demo";
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -32,17 +34,20 @@ commands:
                                  issue an API token; prints the token alone on stdout
   token list [--author SLUG]     list tokens (never the tokens themselves)
   token revoke --id N            revoke a token at once
+  live demo --article SLUG [--every SECONDS] [--count N] [--url URL] [--token TOKEN]
+                                 against a running server: posts a plausible entry to the
+                                 article's live blog every SECONDS (10; fractions allowed),
+                                 now and then edits or deletes one it posted; starts the
+                                 live blog first if it is not live (an EDITOR token can);
+                                 stops on Ctrl-C or after N actions. --url defaults to
+                                 http://localhost:4000/graphql, --token to NEWSGRAPH_TOKEN
 
 DATABASE_URL selects PostgreSQL; without it the embedded database under DATA_DIR is used,
 which only one process may have open: stop the server first (exit code 75 while it runs).
-Exit codes: 0 done, 64 wrong command line, 65 cannot be done (exists, revoked), 69 database
-unreachable, 75 database in use.`;
+Exit codes: 0 done, 64 wrong command line, 65 cannot be done (exists, revoked, refused by the
+server), 69 database or server unreachable, 75 database in use.`;
 
-/** Thrown for a wrong command line: printed with the usage, exit code 64. */
-export class UsageError extends Error {}
-
-/** A well-formed command that cannot be done (an author that exists, a token already revoked): one line, exit 65. */
-export class CommandError extends Error {}
+export { CommandError, UsageError };
 
 export async function openDb(): Promise<Database> {
   const config = loadConfig();
@@ -207,8 +212,45 @@ async function token(db: Database, args: string[]): Promise<void> {
   }
 }
 
+/** Commands that talk to a running server over HTTP, and so never open the database. */
+const serverCommands: Record<string, (args: string[]) => Promise<void>> = {
+  async live(args) {
+    const [sub, ...rest] = args;
+    if (sub !== "demo") throw new UsageError("live needs a subcommand: demo");
+    await liveDemo(rest);
+  },
+};
+
+/** The exit code of a command's failure that is the user's to fix (printed as one line), else undefined. */
+function failure(error: unknown): number | undefined {
+  if (error instanceof CommandError) {
+    console.error(`error: ${error.message}`);
+    return 65;
+  }
+  if (error instanceof UnavailableError) {
+    console.error(`error: ${error.message}`);
+    return 69;
+  }
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  return undefined;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
+  const serverCommand = name ? serverCommands[name] : undefined;
+  if (serverCommand) {
+    try {
+      await serverCommand(args);
+      return 0;
+    } catch (error) {
+      const code = failure(error);
+      if (code === undefined) throw error;
+      return code;
+    }
+  }
   const command = name ? commands[name] : undefined;
   if (!command) {
     console.error(USAGE);
@@ -227,15 +269,9 @@ export async function runCli(argv: string[]): Promise<number> {
     await command(db, args);
     return 0;
   } catch (error) {
-    if (error instanceof CommandError) {
-      console.error(`error: ${error.message}`);
-      return 65;
-    }
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
-      return 64;
-    }
-    throw error;
+    const code = failure(error);
+    if (code === undefined) throw error;
+    return code;
   } finally {
     await db.close();
   }

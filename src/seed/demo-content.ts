@@ -7,8 +7,10 @@
 import authors from "./demo/authors.json";
 import topics from "./demo/topics.json";
 import articles from "./demo/articles.json";
-import type { DemoArticle, DemoAuthor, DemoTopic } from "./demo-content.types";
+import liveBlogs from "./demo/live-blogs.json";
+import type { DemoArticle, DemoAuthor, DemoLiveBlog, DemoTopic } from "./demo-content.types";
 
 export const demoAuthors: DemoAuthor[] = authors;
 export const demoTopics: DemoTopic[] = topics;
 export const demoArticles: DemoArticle[] = articles;
+export const demoLiveBlogs: DemoLiveBlog[] = liveBlogs;

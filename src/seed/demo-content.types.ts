@@ -39,3 +39,26 @@ export interface DemoArticle {
   commentsOpen?: boolean;
   comments: DemoComment[];
 }
+
+/** One entry of a demo live blog. */
+export interface DemoLiveEntry {
+  title?: string;
+  /** Markdown. */
+  body: string;
+  /** Byline, in order: author slugs; the first is the poster. */
+  authors: string[];
+  /** Minutes after the live blog started (which is when its article was published). */
+  minutesAfter: number;
+  keyEvent?: boolean;
+  /** At most one per live blog. */
+  pinned?: boolean;
+  /** Minutes after the start that the entry was last edited, if it was. */
+  editedMinutesAfter?: number;
+}
+
+/** A demo article that is a running live blog, with its entries (oldest first). */
+export interface DemoLiveBlog {
+  /** Slug of an article in articles.json. */
+  article: string;
+  entries: DemoLiveEntry[];
+}

@@ -4,7 +4,7 @@ import type { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";
 import { insertAuthor } from "../modules/author/author-insert";
-import { demoArticles, demoAuthors, demoTopics } from "./demo-content";
+import { demoArticles, demoAuthors, demoLiveBlogs, demoTopics } from "./demo-content";
 
 export interface SeedOptions {
   /** Skip when the database already has articles (first start of the server). */
@@ -17,7 +17,8 @@ export interface SeedOptions {
 /**
  * Loads the demo newsroom. Idempotent: authors, topics and articles are keyed by
  * slug, and an article that exists already (with its comments) is left alone,
- * so loading twice changes nothing.
+ * so loading twice changes nothing. A demo live blog's article is live since its publication and
+ * its entries are inserted with it (straight into live_entries, rendered like article bodies).
  */
 export async function seedDemo(db: Database, options: SeedOptions = {}): Promise<{ articles: number }> {
   if (options.onlyIfEmpty) {
@@ -105,6 +106,31 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
           ],
         );
         commentIds.set(c.key, { id: row.id, depth });
+      }
+      const live = demoLiveBlogs.find((l) => l.article === article.slug);
+      if (live) {
+        await conn.query("UPDATE articles SET live_since = $1 WHERE id = $2", [publishedAt, articleId]);
+        const at = (minutes: number) => new Date(publishedAt.getTime() + minutes * 60_000);
+        for (const e of live.entries) {
+          const byline = e.authors.map((slug) => authorIds.get(slug)!);
+          await conn.query(
+            `INSERT INTO live_entries (article_id, title, body, body_html, author_ids, posted_by, is_key_event,
+               is_pinned, published_at, edited_at)
+             VALUES ($1, $2, $3, $4, $5::int[], $6, $7, $8, $9, $10)`,
+            [
+              articleId,
+              e.title ?? null,
+              e.body,
+              renderBody(e.body).html,
+              byline,
+              byline[0],
+              e.keyEvent ?? false,
+              e.pinned ?? false,
+              at(e.minutesAfter),
+              e.editedMinutesAfter === undefined ? null : at(e.editedMinutesAfter),
+            ],
+          );
+        }
       }
     }
   });

@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { pageCsp } from "../http/web-security";
 import type { Services } from "../modules/services";
 import { WIDGET_CSS } from "./client/widget-css";
+import type { Article } from "../modules/article/article.entity";
+import type { Author } from "../modules/author/author.entity";
+import type { LiveEntry } from "../modules/liveblog/live-entry.entity";
+import type { Topic } from "../modules/topic/topic.entity";
 
 export interface WidgetResponse {
   status: number;
@@ -86,16 +90,124 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   if (slug.length > 200 || /[\u0000-\u001f\u007f]/.test(slug)) return notFound();
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
-  // The article's first topic by name, as Article.topics lists them.
-  const [[topic]] = await services.article.topics([article.dbId]);
+  const id = article.dbId;
+  const [[topics], [authors], [related], entries] = await Promise.all([
+    services.article.topics([id]),
+    services.article.bylines([id]),
+    services.article.related([id], 5),
+    article.liveSince === null
+      ? Promise.resolve([])
+      : services.liveEntry
+          .pages([id], { first: LD_UPDATES, after: null }, false, async () => 0)
+          .then(([p]) => p!.nodes),
+  ]);
+  const entryAuthorIds = [...new Set(entries.flatMap((e) => e.authorIds))];
+  const entryAuthors = new Map(
+    (await services.author.byIds(entryAuthorIds)).filter((a) => a !== null).map((a) => [a.dbId, a]),
+  );
+  const page: PageData = {
+    article,
+    authors: authors!,
+    topics: topics!,
+    related: related!,
+    entries: entries.map((e) => ({
+      entry: e,
+      authors: e.authorIds.map((a) => entryAuthors.get(a)).filter((a) => a !== undefined),
+    })),
+  };
+  // The topic sidebar (the widget's topic mode, the article's first topic by name) leaves out the
+  // article being read: the page hides its card, by a style of this page's own.
+  const sidebarStyle = /^[a-z0-9-]+$/.test(article.slug)
+    ? `aside .ngw-card:has(a[href$="/live/${article.slug}"]){display:none}`
+    : "";
   return {
     status: 200,
     type: "text/html; charset=utf-8",
-    body: demoPage({ slug: article.slug, title: article.title, standfirst: article.standfirst }, topic ?? null),
+    body: demoPage(page, topics![0] ?? null, sidebarStyle),
     cacheControl: "no-cache",
-    csp: DEMO_CSP,
+    csp: demoCsp(sidebarStyle),
   };
 }
+
+/** How many of the latest entries the page's LiveBlogPosting lists (liveBlogUpdate). */
+export const LD_UPDATES = 10;
+
+interface PageData {
+  article: Article;
+  authors: Author[];
+  topics: Topic[];
+  related: Article[];
+  /** The latest entries, newest first, with their bylines. */
+  entries: { entry: LiveEntry; authors: Author[] }[];
+}
+
+/** The text of sanitised HTML (tags dropped, the entities it can hold decoded, white space collapsed). */
+export function htmlText(html: string): string {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+  return html
+    .replace(/<(br|\/p|\/li|\/h[1-6]|\/blockquote)\b[^>]*>/gi, " ")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === "#") {
+        const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+      return named[e.toLowerCase()] ?? m;
+    })
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A headline for an entry without a title: its first words, within the 110 characters search engines show. */
+function firstWords(text: string, max = 110): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, cut.lastIndexOf(" ") > 40 ? cut.lastIndexOf(" ") : cut.length)}…`;
+}
+
+const person = (a: Author) => ({ "@type": "Person", name: a.name });
+
+/**
+ * The page's structured data for search engines (schema.org): a LiveBlogPosting for an article that
+ * is or was a live blog, with its latest entries as liveBlogUpdate; a NewsArticle otherwise.
+ */
+export function structuredData(page: PageData): Record<string, unknown> {
+  const { article } = page;
+  const base = {
+    "@context": "https://schema.org",
+    headline: article.title,
+    ...(article.standfirst ? { description: article.standfirst } : {}),
+    ...(article.publishedAt ? { datePublished: article.publishedAt.toISOString() } : {}),
+    dateModified: article.updatedAt.toISOString(),
+    author: page.authors.map(person),
+    ...(page.topics.length ? { keywords: page.topics.map((t) => t.name).join(", ") } : {}),
+  };
+  if (article.liveSince === null) return { "@type": "NewsArticle", ...base };
+  return {
+    "@type": "LiveBlogPosting",
+    ...base,
+    coverageStartTime: article.liveSince.toISOString(),
+    ...(article.liveUntil ? { coverageEndTime: article.liveUntil.toISOString() } : {}),
+    liveBlogUpdate: page.entries.map(({ entry, authors }) => {
+      const text = htmlText(entry.bodyHtml);
+      return {
+        "@type": "BlogPosting",
+        headline: entry.title ?? firstWords(text),
+        datePublished: entry.publishedAt.toISOString(),
+        dateModified: (entry.editedAt ?? entry.publishedAt).toISOString(),
+        articleBody: text,
+        ...(authors.length ? { author: authors.map(person) } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * JSON for a <script> data block: `<`, `>` and `&` as \\u escapes (no `</script>` or `<!--` can end or
+ * change the element), and U+2028/2029 too; JSON.parse reads back the same value.
+ */
+export const scriptJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -112,16 +224,73 @@ body{margin:0;font:17px/1.6 Georgia,"Times New Roman",serif;color:#1a1a1a;backgr
 aside{font-size:15px;border-top:2px solid #1a1a1a;padding-top:.5rem}
 footer{font:13px/1.5 system-ui,sans-serif;color:#666;border-top:1px solid #ddd;padding:1rem 1.5rem;max-width:70rem;margin:2rem auto 0}
 code{font-size:12px;background:#f3f3f3;padding:.1rem .3rem}
+.about{font:15px/1.5 system-ui,sans-serif;border-top:1px solid #ddd;margin-top:2rem;padding-top:1rem}
+.author{display:flex;gap:.9rem;align-items:flex-start;margin-bottom:1rem}
+.avatar{flex:none;width:56px;height:56px;border-radius:50%;object-fit:cover;background:#1f3a5f;color:#fff;display:inline-flex;align-items:center;justify-content:center;font-weight:700;font-size:18px}
+.author p{margin:0}.author-name{font-weight:700}.author-bio{color:#444}
+.tags{list-style:none;padding:0;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem}
+.tags li{background:#eef2f7;border-radius:1rem;padding:.1rem .7rem;font-size:13px}
+.related h2{font:700 1.1rem/1.3 Georgia,serif;margin:.5rem 0}
+.related ul{padding-left:1.1rem}.related li{margin-bottom:.5rem}.related li p{margin:0;color:#555;font-size:14px}
 @media (max-width:800px){.page{grid-template-columns:1fr}}
 `;
 
-/** The demo pages' policy: the page's own style and the widget's injected one, by hash; the widget script. */
-const DEMO_CSP = pageCsp([PAGE_STYLE, WIDGET_CSS]);
+/**
+ * The demo pages' policy: the page's own style and the widget's injected one, by hash, with any style
+ * of the page's own; the widget script; authors' portraits from any https: address.
+ */
+const demoCsp = (...extraStyles: string[]) =>
+  pageCsp([PAGE_STYLE, WIDGET_CSS, ...extraStyles.filter(Boolean)]).replace(
+    "img-src 'self' data:",
+    "img-src 'self' data: https:",
+  );
+const DEMO_CSP = demoCsp();
 
-function demoPage(
-  article: { slug: string; title: string; standfirst: string | null },
-  topic: { slug: string; name: string } | null,
-): string {
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => [...w][0]!.toUpperCase())
+    .slice(0, 2)
+    .join("");
+
+const pageUrl = (slug: string) => `/live/${encodeURIComponent(slug)}`;
+
+/** Under the article: who wrote it (portrait or initials, name, bio), its topics, related articles. */
+function afterArticle(page: PageData): string {
+  const box = page.authors
+    .map((a) => {
+      const portrait =
+        a.avatarUrl && /^https?:\/\//i.test(a.avatarUrl)
+          ? `<img class="avatar" src="${escapeHtml(a.avatarUrl)}" alt="" width="56" height="56">`
+          : `<span class="avatar" aria-hidden="true">${escapeHtml(initials(a.name))}</span>`;
+      return `<div class="author">${portrait}<div><p class="author-name">${escapeHtml(a.name)}</p>${
+        a.bio ? `<p class="author-bio">${escapeHtml(a.bio)}</p>` : ""
+      }</div></div>`;
+    })
+    .join("\n");
+  const tags = page.topics.length
+    ? `<ul class="tags" aria-label="Topics">${page.topics.map((t) => `<li>${escapeHtml(t.name)}</li>`).join("")}</ul>`
+    : "";
+  const related = page.related.length
+    ? `<section class="related"><h2>Related articles</h2><ul>${page.related
+        .map(
+          (r) =>
+            `<li><a href="${pageUrl(r.slug)}">${escapeHtml(r.title)}</a>${
+              r.standfirst ? `<p>${escapeHtml(r.standfirst)}</p>` : ""
+            }</li>`,
+        )
+        .join("")}</ul></section>`
+    : "";
+  return `<section class="about" aria-label="About this article">
+${box ? `<div class="authors">${box}</div>` : ""}
+${tags}
+${related}
+</section>`;
+}
+
+function demoPage(page: PageData, topic: { slug: string; name: string } | null, extraStyle: string): string {
+  const { article } = page;
   const slug = escapeHtml(article.slug);
   return `<!doctype html>
 <html lang="en">
@@ -131,12 +300,15 @@ function demoPage(
 <title>${escapeHtml(article.title)} · newsgraph live demo</title>
 ${article.standfirst ? `<meta name="description" content="${escapeHtml(article.standfirst)}">` : ""}
 <style>${PAGE_STYLE}</style>
+${extraStyle ? `<style>${extraStyle}</style>` : ""}
+<script type="application/ld+json">${scriptJson(structuredData(page))}</script>
 </head>
 <body>
-<header class="masthead"><a href="/live/${encodeURIComponent(article.slug)}">The Harbour Courier</a><span>newsgraph live-blog widget demo</span></header>
+<header class="masthead"><a href="${pageUrl(article.slug)}">The Harbour Courier</a><span>newsgraph live-blog widget demo</span></header>
 <div class="page">
 <main>
 <div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1><p>Comments need JavaScript.</p></noscript></div>
+${afterArticle(page)}
 </main>
 ${topic ? `<aside><div data-newsgraph-topic="${escapeHtml(topic.slug)}"></div></aside>` : "<aside></aside>"}
 </div>

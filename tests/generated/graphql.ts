@@ -736,6 +736,50 @@ export type HardeningArticlePublishedSubscription = {
   articlePublished: { cursor: string; replayed: boolean; article: { id: string; title: string } };
 };
 
+export type LiveDemoArticleQueryVariables = Exact<{
+  slug: string;
+}>;
+
+export type LiveDemoArticleQuery = {
+  article: {
+    id: string;
+    slug: string;
+    title: string;
+    isLive: boolean;
+    liveSince: string | null;
+    liveUntil: string | null;
+    authors: Array<{ slug: string; name: string; bio: string | null; avatarUrl: string | null }>;
+    topics: Array<{ slug: string; name: string }>;
+    relatedArticles: Array<{ slug: string; title: string }>;
+    pinnedEntry: {
+      id: string;
+      title: string | null;
+      body: string;
+      bodyHtml: string;
+      isKeyEvent: boolean;
+      isPinned: boolean;
+      publishedAt: string;
+      editedAt: string | null;
+      authors: Array<{ slug: string; name: string }>;
+    } | null;
+    liveEntries: {
+      totalCount: number;
+      nodes: Array<{
+        id: string;
+        title: string | null;
+        body: string;
+        bodyHtml: string;
+        isKeyEvent: boolean;
+        isPinned: boolean;
+        publishedAt: string;
+        editedAt: string | null;
+        authors: Array<{ slug: string; name: string }>;
+      }>;
+    };
+    keyEvents: { nodes: Array<{ id: string; title: string | null }> };
+  } | null;
+};
+
 export type LiveEntryFieldsFragment = {
   id: string;
   title: string | null;
@@ -4830,6 +4874,180 @@ export const HardeningArticlePublishedDocument = {
     },
   ],
 } as unknown as DocumentNode<HardeningArticlePublishedSubscription, HardeningArticlePublishedSubscriptionVariables>;
+export const LiveDemoArticleDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "LiveDemoArticle" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "slug" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "String" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "article" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "slug" },
+                value: { kind: "Variable", name: { kind: "Name", value: "slug" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "title" } },
+                { kind: "Field", name: { kind: "Name", value: "isLive" } },
+                { kind: "Field", name: { kind: "Name", value: "liveSince" } },
+                { kind: "Field", name: { kind: "Name", value: "liveUntil" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "authors" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "slug" } },
+                      { kind: "Field", name: { kind: "Name", value: "name" } },
+                      { kind: "Field", name: { kind: "Name", value: "bio" } },
+                      { kind: "Field", name: { kind: "Name", value: "avatarUrl" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "topics" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "slug" } },
+                      { kind: "Field", name: { kind: "Name", value: "name" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "relatedArticles" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "slug" } },
+                      { kind: "Field", name: { kind: "Name", value: "title" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pinnedEntry" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LiveEntryFields" } }],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "liveEntries" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "first" },
+                      value: { kind: "IntValue", value: "100" },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "nodes" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LiveEntryFields" } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  alias: { kind: "Name", value: "keyEvents" },
+                  name: { kind: "Name", value: "liveEntries" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "first" },
+                      value: { kind: "IntValue", value: "100" },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "keyEventsOnly" },
+                      value: { kind: "BooleanValue", value: true },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "nodes" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "title" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LiveEntryFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "LiveEntry" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "title" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyHtml" } },
+          { kind: "Field", name: { kind: "Name", value: "isKeyEvent" } },
+          { kind: "Field", name: { kind: "Name", value: "isPinned" } },
+          { kind: "Field", name: { kind: "Name", value: "publishedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "editedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "authors" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "slug" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LiveDemoArticleQuery, LiveDemoArticleQueryVariables>;
 export const LiveStartDocument = {
   kind: "Document",
   definitions: [

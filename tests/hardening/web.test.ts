@@ -118,7 +118,7 @@ describe("security headers", () => {
     expect(csp.get("base-uri")).toEqual(["'none'"]);
     for (const [, attrs, content] of res.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
       // A script element either loads a file from this origin or is data (which never runs).
-      if (content!.trim()) expect(attrs).toMatch(/type="application\/json"/);
+      if (content!.trim()) expect(attrs).toMatch(/type="application\/(ld\+)?json"/);
       else expect(attrs).toMatch(/src="\/[^/]/);
     }
     expect(res.body).not.toMatch(/\son\w+=/i);

@@ -154,7 +154,7 @@ describe("the server with CLI-issued tokens", () => {
   test("without a token, viewer is null and published content is readable", async () => {
     const res = await server!.request(NewsroomViewerDocument);
     expect(ok(res).viewer).toBeNull();
-    expect(ok(await server!.request(NewsroomArticlesDocument, { first: 1 })).articles.totalCount).toBe(24);
+    expect(ok(await server!.request(NewsroomArticlesDocument, { first: 1 })).articles.totalCount).toBe(25);
   });
 
   test.each([
