@@ -115,17 +115,12 @@ export async function widgetRoute(pathname: string, services: Services): Promise
       authors: e.authorIds.map((a) => entryAuthors.get(a)).filter((a) => a !== undefined),
     })),
   };
-  // The topic sidebar (the widget's topic mode, the article's first topic by name) leaves out the
-  // article being read: the page hides its card, by a style of this page's own.
-  const sidebarStyle = /^[a-z0-9-]+$/.test(article.slug)
-    ? `aside .ngw-card:has(a[href$="/live/${article.slug}"]){display:none}`
-    : "";
   return {
     status: 200,
     type: "text/html; charset=utf-8",
-    body: demoPage(page, topics![0] ?? null, sidebarStyle),
+    body: demoPage(page, topics![0] ?? null),
     cacheControl: "no-cache",
-    csp: demoCsp(sidebarStyle),
+    csp: demoCsp(),
   };
 }
 
@@ -289,7 +284,7 @@ ${related}
 </section>`;
 }
 
-function demoPage(page: PageData, topic: { slug: string; name: string } | null, extraStyle: string): string {
+function demoPage(page: PageData, topic: { slug: string; name: string } | null): string {
   const { article } = page;
   const slug = escapeHtml(article.slug);
   return `<!doctype html>
@@ -300,7 +295,6 @@ function demoPage(page: PageData, topic: { slug: string; name: string } | null, 
 <title>${escapeHtml(article.title)} · newsgraph live demo</title>
 ${article.standfirst ? `<meta name="description" content="${escapeHtml(article.standfirst)}">` : ""}
 <style>${PAGE_STYLE}</style>
-${extraStyle ? `<style>${extraStyle}</style>` : ""}
 <script type="application/ld+json">${scriptJson(structuredData(page))}</script>
 </head>
 <body>
@@ -310,7 +304,7 @@ ${extraStyle ? `<style>${extraStyle}</style>` : ""}
 <div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1><p>Comments need JavaScript.</p></noscript></div>
 ${afterArticle(page)}
 </main>
-${topic ? `<aside><div data-newsgraph-topic="${escapeHtml(topic.slug)}"></div></aside>` : "<aside></aside>"}
+${topic ? `<aside><div data-newsgraph-topic="${escapeHtml(topic.slug)}" data-newsgraph-exclude="${escapeHtml(article.slug)}"></div></aside>` : "<aside></aside>"}
 </div>
 <footer>Embedded with <code>&lt;div data-newsgraph-article="${slug}"&gt;&lt;/div&gt;</code> and <code>&lt;script src="/widget/live-blog.js" async&gt;&lt;/script&gt;</code>.</footer>
 <script src="/widget/live-blog.js" async></script>

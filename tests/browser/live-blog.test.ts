@@ -129,6 +129,29 @@ describeInBrowser("live-blog widget: the live blog", () => {
       (_, i) => `Paragraph ${i + 1}: crews on the Quay report the tide gauge still rising, with spray over the wall.`,
     ).join("\n\n");
 
+  test("the topic sidebar lists the topic's articles but never the article being read", async () => {
+    const slug = "heatwave-warning-hottest-week-on-record";
+    await startLive(slug);
+    const { page } = await openLive(slug);
+    const topic = page.locator("[data-newsgraph-topic]");
+    const topicSlug = (await topic.getAttribute("data-newsgraph-topic"))!;
+    await topic.locator(".ngw-card").first().waitFor();
+    const shown = await topic
+      .locator(".ngw-card a")
+      .evaluateAll((links) => links.map((a) => new URL((a as unknown as { href: string }).href).pathname));
+    // The same list as the topic's newest articles, without this one (which is among them).
+    const listed = await gql<{ topic: { articles: { nodes: { slug: string }[] } } }>(
+      server,
+      "query ($slug: String!) { topic(slug: $slug) { articles(first: 20) { nodes { slug } } } }",
+      { slug: topicSlug },
+    );
+    const slugs = listed.topic.articles.nodes.map((n) => n.slug);
+    expect(slugs).toContain(slug);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).not.toContain(`/live/${slug}`);
+    expect(await topic.locator(".ngw-card").count()).toBe(new Set(shown).size);
+  });
+
   test("entries appear at the top; scrolled away, a banner and the title counter say how many are new", async () => {
     const id = await startLive("heatwave-warning-hottest-week-on-record");
     const key = await addEntry(id, "The Met Office has issued an amber warning for the whole coast.", {

@@ -49,6 +49,7 @@ export function mount(el: HTMLElement): void {
       linkTemplate:
         el.getAttribute("data-newsgraph-link") ||
         new URL("/live/{slug}", scriptSrc).href.replace("%7Bslug%7D", "{slug}"),
+      excludeSlug: el.getAttribute("data-newsgraph-exclude"),
     }).start();
   }
 }

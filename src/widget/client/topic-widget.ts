@@ -20,6 +20,8 @@ export interface TopicOptions {
   live: Live;
   /** Link for an article; "{slug}" is replaced. */
   linkTemplate: string;
+  /** An article never listed (the one being read, on an article page's sidebar). */
+  excludeSlug?: string | null;
 }
 
 /**
@@ -107,6 +109,7 @@ export class TopicWidget {
   }
 
   private upsert(a: ArticleCard, live: boolean): void {
+    if (a.slug === this.options.excludeSlug) return;
     const existing = this.cards.get(a.id);
     const el = this.render(a);
     if (existing) {
