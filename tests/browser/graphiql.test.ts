@@ -27,12 +27,20 @@ describeInBrowser("GraphiQL", () => {
   beforeAll(async () => {
     server = await startTestServer({ commentRateLimit: 100_000 });
     origin = new URL(server.url).origin;
-    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
+  });
+
+  // A browser of each test's own: GraphiQL keeps its tabs and history in the browser's storage, and
+  // each test must find the page as a first visit does (and count only its own CSP reports).
+  beforeEach(async () => {
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterEach(async () => {
+    await browser?.close();
   });
 
   /** One of GraphiQL's CodeMirror editors. */

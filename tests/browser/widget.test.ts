@@ -1,6 +1,8 @@
 /**
  * The live-blog widget in a real browser (Debian's chromium via playwright-core),
- * on the demo article page /live/SLUG of a real server.
+ * on the demo article pages /live/SLUG of a real server. The seeded article SLUG
+ * is commented on only by the test that checks its seeded thread; the tests
+ * that comment or edit use articles of their own, so any order passes.
  */
 import type { Page } from "playwright-core";
 import type { TestServer } from "../support/server";
@@ -26,6 +28,7 @@ describeInBrowser("live-blog widget", () => {
   let browser: Browser;
   let origin: string;
   let ferryId: string;
+  let editor: string;
 
   beforeAll(async () => {
     buildWidget();
@@ -33,6 +36,7 @@ describeInBrowser("live-blog widget", () => {
     origin = new URL(server.url).origin;
     browser = await launchBrowser();
     ferryId = await articleId(server, SLUG);
+    editor = await server.token("ed", "EDITOR");
   }, 180_000);
 
   afterAll(async () => {
@@ -46,6 +50,35 @@ describeInBrowser("live-blog widget", () => {
     // The demo pages work under their strict CSP: nothing they (or the widget) do is refused.
     expect(browser.cspViolations).toEqual([]);
   });
+
+  let published = 0;
+  /**
+   * A published article of the calling test's own, in City Hall (so its demo page has both widgets, as
+   * SLUG's has). The tests that comment on an article or edit it use one: SLUG's demo thread and text
+   * stay as seeded, for the test that checks them.
+   */
+  async function ownArticle(title: string): Promise<{ id: string; slug: string }> {
+    const created = await gql<{ createArticle: { id: string; slug: string } }>(
+      server,
+      "mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id slug } }",
+      {
+        input: {
+          title: `${title} (${++published})`,
+          standfirst: "Fennick Island's crossings, as they happen.",
+          body: "Port Averne City Council and the ferry operator report here as the day goes on.",
+          topicSlugs: ["city-hall"],
+        },
+      },
+      editor,
+    );
+    await gql(
+      server,
+      "mutation ($id: ID!) { publishArticle(id: $id) { id } }",
+      { id: created.createArticle.id },
+      editor,
+    );
+    return created.createArticle;
+  }
 
   /** Opens the demo page and waits until its widgets are live (every subscription set up on the server). */
   async function openDemo(slug = SLUG): Promise<{ page: Page; errors: string[] }> {
@@ -141,7 +174,8 @@ describeInBrowser("live-blog widget", () => {
   });
 
   test("after the network is cut, the comments posted meanwhile appear exactly once each, in order", async () => {
-    const { page } = await openDemo();
+    const own = await ownArticle("Outage watch");
+    const { page } = await openDemo(own.slug);
     const sent: any[] = [];
     page.on("websocket", (ws) =>
       ws.on("framesent", (frame) => {
@@ -152,10 +186,10 @@ describeInBrowser("live-blog widget", () => {
         }
       }),
     );
-    const key = `newsgraph:cursor:article:${ferryId}`;
+    const key = `newsgraph:cursor:article:${own.id}`;
     const storedCursor = () => page.evaluate(`JSON.parse(sessionStorage.getItem(${JSON.stringify(key)}))`);
 
-    await postComment(server, ferryId, "Before the outage: any news on the night ferry?");
+    await postComment(server, own.id, "Before the outage: any news on the night ferry?");
     await commentBodies(page, "Before the outage").waitFor({ state: "attached" });
     const cursorBefore = await storedCursor();
     expect(typeof cursorBefore).toBe("string");
@@ -163,7 +197,7 @@ describeInBrowser("live-blog widget", () => {
     await browser.context.setOffline(true);
     await article(page).locator(".ngw-status", { hasText: "Reconnecting" }).waitFor();
     const bodies = ["Outage comment one", "Outage comment two", "Outage comment three"];
-    for (const body of bodies) await postComment(server, ferryId, body, "Offline Tester");
+    for (const body of bodies) await postComment(server, own.id, body, "Offline Tester");
     // The page has no network: nothing can have arrived yet.
     expect(await commentBodies(page, "Outage comment").count()).toBe(0);
 
@@ -188,7 +222,7 @@ describeInBrowser("live-blog widget", () => {
     const afterReload = sent.find((m) => m.type === "subscribe" && /commentAdded/.test(m.payload?.query));
     expect(afterReload?.payload.variables.since).toBe(cursorAfter);
     await expectThreadOnce(page, bodies);
-    await postComment(server, ferryId, "Outage comment four, after the reload");
+    await postComment(server, own.id, "Outage comment four, after the reload");
     await commentBodies(page, "Outage comment four").waitFor({ state: "attached" });
     await expectThreadOnce(page, [...bodies, "Outage comment four, after the reload"]);
   });
@@ -204,6 +238,8 @@ describeInBrowser("live-blog widget", () => {
   }
 
   test("on a first visit, a comment made between the page's query and its subscription still appears", async () => {
+    const own = await ownArticle("First visit");
+    await postComment(server, own.id, "Already here when the page queries its thread.");
     const page = await browser.context.newPage();
     // Hold the live connection back: every WebSocket attempt is refused until `released`.
     let released = false;
@@ -216,11 +252,11 @@ describeInBrowser("live-blog widget", () => {
       }
       ws.connectToServer();
     });
-    await page.goto(`${origin}/live/${SLUG}`);
+    await page.goto(`${origin}/live/${own.slug}`);
     await article(page).locator(".ngw-comment").first().waitFor(); // rendered from the query
     await eventually(() => refused > 0, "a refused WebSocket attempt");
     const body = "Posted while the widget had its thread but no subscription yet.";
-    await postComment(server, ferryId, body);
+    await postComment(server, own.id, body);
     released = true;
     await commentBodies(page, body).waitFor({ state: "attached" });
     await waitUntilLive(page);
@@ -228,16 +264,17 @@ describeInBrowser("live-blog widget", () => {
   });
 
   test("a stored cursor the server does not know is dropped, and the widget goes live without it", async () => {
+    const own = await ownArticle("Stale cursor");
     const page = await browser.context.newPage();
-    const key = `newsgraph:cursor:article:${ferryId}`;
+    const key = `newsgraph:cursor:article:${own.id}`;
     const unknown = Buffer.from("e:1:987654321").toString("base64url");
     await page.addInitScript(
       `sessionStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify(unknown))})`,
     );
-    await page.goto(`${origin}/live/${SLUG}`);
+    await page.goto(`${origin}/live/${own.slug}`);
     await waitUntilLive(page);
     const body = "Live again after a stale cursor.";
-    await postComment(server, ferryId, body);
+    await postComment(server, own.id, body);
     await commentBodies(page, body).waitFor({ state: "attached" });
     const stored = await page.evaluate(`JSON.parse(sessionStorage.getItem(${JSON.stringify(key)}))`);
     expect(typeof stored).toBe("string");
@@ -274,7 +311,8 @@ describeInBrowser("live-blog widget", () => {
   });
 
   test("a comment containing markup is shown as text", async () => {
-    const { page } = await openDemo();
+    const own = await ownArticle("Markup");
+    const { page } = await openDemo(own.slug);
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
     let dialogs = 0;
@@ -283,7 +321,7 @@ describeInBrowser("live-blog widget", () => {
       void dialog.dismiss();
     });
     const evil = `<img src=x onerror="window.__pwned=1;alert(1)"> <b>bold?</b> <script>window.__pwned=2</script>`;
-    await postComment(server, ferryId, evil, "<i>Mallory</i>");
+    await postComment(server, own.id, evil, "<i>Mallory</i>");
 
     const check = async () => {
       const body = commentBodies(page, "<img src=x");
@@ -339,14 +377,14 @@ describeInBrowser("live-blog widget", () => {
   });
 
   test("an edit to the article refreshes it in place", async () => {
-    const { page } = await openDemo();
+    const own = await ownArticle("Fares");
+    const { page } = await openDemo(own.slug);
     await page.evaluate("window.__sameDocument = true");
-    const editor = await server.token("ed", "EDITOR");
     await gql(
       server,
       "mutation ($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }",
       {
-        id: ferryId,
+        id: own.id,
         input: {
           standfirst: "Correction: the freeze covers the Inner Sound crossing only.",
           body: "Port Averne City Council will freeze ferry fares.\n\n## Update\n\nThe island route is **included**.",
@@ -367,7 +405,6 @@ describeInBrowser("live-blog widget", () => {
     expect(await topic.locator(".ngw-topic-title").textContent()).toBe("City Hall");
     expect(await topic.locator(".ngw-card").count()).toBeGreaterThan(1);
 
-    const editor = await server.token("ed", "EDITOR");
     const title = "Night ferry returns to the Inner Sound after council vote";
     const created = await gql<{ createArticle: { id: string } }>(
       server,

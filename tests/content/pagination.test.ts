@@ -25,13 +25,32 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({ responseCache: false });
 });
-afterAll(() => server?.stop());
+
+/**
+ * The tests that add rows (ties, an empty topic, inserts between pages) do so on a second server of
+ * their own, opened by the first of them to run: `server` keeps exactly the demo content, which the
+ * other tests compare with. Each of them looks only at its own rows or at where they go.
+ */
+let writes: Promise<TestServer> | undefined;
+const writable = () => (writes ??= startTestServer({ responseCache: false }));
+
+afterAll(async () => {
+  const second = writes;
+  writes = undefined;
+  await Promise.all([
+    server?.stop(),
+    second?.then(
+      (s) => s.stop(),
+      () => undefined,
+    ),
+  ]);
+});
 
 const newestFirst = [...demoArticles].sort((a, b) => a.hoursAgo - b.hoursAgo).map((a) => a.slug);
 const THREAD = "electric-ferry-trial-inner-sound"; // 3 top-level comments, nested replies
 
-const articlePage = async (vars: ArticleIdsQueryVariables) =>
-  ok(await server.request(ArticleIdsDocument, vars)).articles;
+const articlePage = async (vars: ArticleIdsQueryVariables, on: TestServer = server) =>
+  ok(await on.request(ArticleIdsDocument, vars)).articles;
 const slugsOf = (conn: { edges: { node: { slug: string } }[] }) => conn.edges.map((e) => e.node.slug);
 
 describe("page size", () => {
@@ -178,6 +197,7 @@ describe("walking every list page by page gives the full list once, in order", (
   });
 
   test("rows with equal sort keys are neither skipped nor repeated", async () => {
+    const server = await writable();
     const topic = await createTopic(server.db, { name: "Zz ties" });
     const at = hoursAgo(5000);
     const tied: string[] = [];
@@ -190,12 +210,15 @@ describe("walking every list page by page gives the full list once, in order", (
     });
     expect(byTopic.map((a) => a.slug)).toEqual([...tied].reverse()); // equal time: newest id first
     const filtered = await walk(async (after) => {
-      const conn = await articlePage({
-        first: 2,
-        after,
-        filter: { topicSlugs: [topic.slug] },
-        orderBy: "OLDEST_FIRST",
-      });
+      const conn = await articlePage(
+        {
+          first: 2,
+          after,
+          filter: { topicSlugs: [topic.slug] },
+          orderBy: "OLDEST_FIRST",
+        },
+        server,
+      );
       return { nodes: slugsOf(conn), pageInfo: conn.pageInfo };
     });
     expect(filtered).toEqual(tied);
@@ -227,11 +250,12 @@ describe("walking every list page by page gives the full list once, in order", (
 
 describe("empty lists", () => {
   test("have no edges, no cursors, no next page and a zero count", async () => {
+    const server = await writable();
     const topic = await createTopic(server.db);
     const empty = { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null };
     const res = ok(await server.request(TopicArticleSlugsDocument, { slug: topic.slug }));
     expect(res.topic).toMatchObject({ articleCount: 0, articles: { totalCount: 0, nodes: [], pageInfo: empty } });
-    const filtered = await articlePage({ filter: { topicSlugs: [topic.slug, "no-such-topic"] } });
+    const filtered = await articlePage({ filter: { topicSlugs: [topic.slug, "no-such-topic"] } }, server);
     expect(filtered).toMatchObject({ totalCount: 0, edges: [], nodes: [], pageInfo: empty });
     const search = ok(await server.request(SearchFullDocument, { query: "xylophonequark" })).search;
     expect(search).toMatchObject({ totalCount: 0, edges: [], pageInfo: empty });
@@ -239,15 +263,16 @@ describe("empty lists", () => {
       await server.request(ArticleCommentsDocument, { slug: "sea-level-rising-faster-at-harbour" }),
     );
     expect(noComments.article!.comments).toMatchObject({ totalCount: 0, nodes: [], pageInfo: empty });
-    const lastPage = await articlePage({ first: 100 });
-    const afterLast = await articlePage({ after: lastPage.pageInfo.endCursor });
+    const lastPage = await articlePage({ first: 100 }, server);
+    const afterLast = await articlePage({ after: lastPage.pageInfo.endCursor }, server);
     expect(afterLast).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 });
 
 test("inserts between pages: no duplicate, no skipped row", async () => {
+  const server = await writable();
   const before = await publishedSlugs(server.db);
-  const page1 = await articlePage({ first: 5 });
+  const page1 = await articlePage({ first: 5 }, server);
   expect(slugsOf(page1)).toEqual(before.slice(0, 5));
 
   const times = new Map(
@@ -261,7 +286,7 @@ test("inserts between pages: no duplicate, no skipped row", async () => {
   const older = await createArticle(server.db, { publishedAt: new Date(middle) });
 
   const rest = await walk(async (after) => {
-    const conn = await articlePage({ first: 5, after: after ?? page1.pageInfo.endCursor });
+    const conn = await articlePage({ first: 5, after: after ?? page1.pageInfo.endCursor }, server);
     return { nodes: slugsOf(conn), pageInfo: conn.pageInfo };
   });
   const seen = [...slugsOf(page1), ...rest];
@@ -271,5 +296,5 @@ test("inserts between pages: no duplicate, no skipped row", async () => {
   expect(seen.indexOf(older.slug)).toBe(6);
   const after = await publishedSlugs(server.db);
   expect(after.filter((s) => s !== newer.slug)).toEqual(seen);
-  expect((await articlePage({ first: 0 })).totalCount).toBe(before.length + 2);
+  expect((await articlePage({ first: 0 }, server)).totalCount).toBe(before.length + 2);
 });

@@ -119,7 +119,8 @@ export function httpClient(url: () => string): GraphQLClient {
 
 /**
  * Wraps a client so that every response body (and header) it sees is kept:
- * the email-leak test scans them all for the addresses the file submitted.
+ * the email-leak tests scan them all for the addresses the file submitted
+ * (`leaks()`), in a test and once more after the file's last test.
  */
 export function recording(client: GraphQLClient) {
   const responses: string[] = [];
@@ -147,7 +148,22 @@ export function recording(client: GraphQLClient) {
       return res;
     },
   };
-  return { client: wrapped, responses, submitted };
+  /**
+   * Every submitted address (those with an @: short bad-input values like "nope" would match
+   * innocent text) found in any recorded response, in any of its forms, as "email as form: response".
+   */
+  const leaks = (): string[] => {
+    const found: string[] = [];
+    for (const email of submitted) {
+      if (!email.includes("@")) continue;
+      for (const form of emailForms(email)) {
+        const hit = responses.find((r) => r.includes(form));
+        if (hit) found.push(`${email} as ${form}: ${hit.slice(0, 200)}`);
+      }
+    }
+    return found;
+  };
+  return { client: wrapped, responses, submitted, leaks };
 }
 
 /** Server config as tests/support/server.ts builds it, on a database the caller owns. */

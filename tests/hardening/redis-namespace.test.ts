@@ -29,7 +29,11 @@ describe("two deployments on one Redis", () => {
   let b: TestServer;
   /** A second instance of deployment A: same database (PostgreSQL only). */
   let a2: NewsgraphServer | undefined;
-  const overrides = { redisUrl: REDIS_URL, feedPollMs: 0, commentRateLimit: RATE_LIMIT };
+  // trustProxy: each test comments from a client address of its own (X-Forwarded-For), so the
+  // rate-limit counters one test fills do not refuse another's comments.
+  const overrides = { redisUrl: REDIS_URL, feedPollMs: 0, commentRateLimit: RATE_LIMIT, trustProxy: true };
+  let addresses = 0;
+  const freshAddress = () => `203.0.113.${++addresses}`;
 
   beforeAll(async () => {
     a = await startTestServer(overrides);
@@ -52,17 +56,27 @@ describe("two deployments on one Redis", () => {
     return toGlobalId("Article", row.id);
   };
   /** One GraphQL POST to any of the servers (a2 is not a TestServer). */
-  const send = async (server: NewsgraphServer, query: string, variables: Record<string, unknown>) => {
+  const send = async (
+    server: NewsgraphServer,
+    query: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(server.url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return { ...((await res.json()) as { data?: any; errors?: any[] }), cache: res.headers.get("x-cache") };
   };
-  /** An anonymous comment from 127.0.0.1 on an article of `to`'s database. */
-  const post = async (server: NewsgraphServer, to: NewsgraphServer = server) =>
-    send(server, print(HardeningAddCommentDocument), { input: commentInput(await articleOf(to)) });
+  /** An anonymous comment from client address `from` on an article of `to`'s database. */
+  const post = async (server: NewsgraphServer, from: string, to: NewsgraphServer = server) =>
+    send(
+      server,
+      print(HardeningAddCommentDocument),
+      { input: commentInput(await articleOf(to)) },
+      { "x-forwarded-for": from },
+    );
 
   test("each deployment has its own namespace; instances of one deployment share it", async () => {
     expect(a.redisNamespace).toMatch(/^newsgraph:[0-9a-f]{16}:$/);
@@ -88,10 +102,11 @@ describe("two deployments on one Redis", () => {
       return messages;
     };
     const [onA, onB, onA2] = [heard(a), heard(b), a2 ? heard(a2) : []];
-    expect((await post(a)).errors).toBeUndefined();
+    const from = freshAddress();
+    expect((await post(a, from)).errors).toBeUndefined();
     await waitFor(() => onA.length === 1, "A to hear its own event");
     // B's own event, published after A's: once B has it, A's would have arrived before it.
-    expect((await post(b)).errors).toBeUndefined();
+    expect((await post(b, from)).errors).toBeUndefined();
     await waitFor(() => onB.length > 0, "B to hear its own event");
     const [bRow] = await b.db.query("SELECT max(id)::text AS id FROM feed_events");
     expect(onB).toEqual([{ eventId: bRow.id }]);
@@ -100,16 +115,18 @@ describe("two deployments on one Redis", () => {
   });
 
   test("rate-limit counters are separate (and shared by A's instances)", async () => {
+    const from = freshAddress();
     let refusedAfter = 0;
     for (let i = 1; i <= RATE_LIMIT + 1 && !refusedAfter; i++) {
-      const res = await post(a);
+      const res = await post(a, from);
       if (codes(res).includes("RATE_LIMITED")) refusedAfter = i;
       else expect(res.errors).toBeUndefined();
     }
-    expect(refusedAfter).toBeGreaterThan(0);
-    const onB = await post(b);
+    expect(refusedAfter).toBe(RATE_LIMIT + 1); // the address is this test's own: all of its limit was left
+    // The same address on B: B's counter for it is its own.
+    const onB = await post(b, from);
     expect([onB.errors, onB.data?.addComment.comment.status]).toEqual([undefined, "APPROVED"]);
-    if (a2) expect(codes(await post(a2, a))).toEqual(["RATE_LIMITED"]);
+    if (a2) expect(codes(await post(a2, from, a))).toEqual(["RATE_LIMITED"]);
   });
 });
 

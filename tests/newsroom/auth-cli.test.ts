@@ -5,8 +5,12 @@
  *
  * In embedded mode PGlite allows one process per data directory, so the CLI
  * runs only while no server has the database open: the server is started on
- * it (startOn, which leaves the database in place when stopped) after the
- * tokens are made, stopped for the revocation, and started again.
+ * it (startOn, which leaves the database in place when stopped) by the tests
+ * that need it, and stopped by those that run the CLI.
+ *
+ * The fixture (AUTHOR with a writer, an editor and an admin token, issued
+ * with the CLI before any test) is only read; the tests that issue or revoke
+ * tokens do so for authors of their own, so every test passes in any order.
  */
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -14,16 +18,20 @@ import { promisify } from "node:util";
 import { Role } from "../../src/modules/auth/role";
 import type { NewsgraphServer } from "../../src/server";
 import type { GraphQLClient } from "../factories/newsroom";
-import { expectError, ok, runCli, startOn } from "../factories/newsroom";
+import { insertAuthor } from "../../src/modules/author/author-insert";
+import { expectError, ok, runCli, startOn, unique } from "../factories/newsroom";
 import { NewsroomArticlesDocument, NewsroomCreateArticleDocument, NewsroomViewerDocument } from "../generated/graphql";
 import type { TestDatabase } from "../support/database";
 import { createTestDatabase } from "../support/database";
 
 const TOKEN = /^ng_[A-Za-z0-9_-]{43}$/;
+const AUTHOR = "cli-writer";
+const ROLES = ["writer", "editor", "admin"] as const;
 let db: TestDatabase;
 let server: (NewsgraphServer & GraphQLClient) | undefined;
-const tokens = {} as Record<"writer" | "editor" | "admin", string>;
-const ids = {} as Record<"writer" | "editor", number>;
+/** The fixture: AUTHOR's three tokens, issued with the CLI, and their ids as `token list` gives them. No test revokes them. */
+const tokens = {} as Record<(typeof ROLES)[number], string>;
+const ids = {} as Record<(typeof ROLES)[number], number>;
 // Every CLI run starts a process (and, embedded, a PGlite instance): seconds each, much more on a busy
 // machine. The runs are kept few and the CLI tests get generous timeouts.
 const CLI_TIMEOUT = 240_000;
@@ -33,46 +41,78 @@ beforeAll(async () => {
   await promisify(execFile)("npm", ["run", "-s", "build"], { cwd: `${__dirname}/../..`, timeout: 170_000 });
   db = await createTestDatabase();
 }, 180_000);
+beforeAll(async () => {
+  const cli = async (args: string[]) => {
+    const res = await runCli(db, args);
+    if (res.code !== 0) throw new Error(`cli ${args.join(" ")}: exit ${res.code}: ${res.stderr}`);
+    return res.stdout;
+  };
+  await cli(["author", "create", "--slug", AUTHOR, "--name", "Cli Writer"]);
+  for (const role of ROLES) {
+    tokens[role] = (
+      await cli(["token", "create", "--author", AUTHOR, "--role", role, "--label", `${role} key`])
+    ).trim();
+  }
+  const listed = (await cli(["token", "list", "--author", AUTHOR])).trim().split("\n");
+  for (const [i, role] of ROLES.entries()) ids[role] = Number(listed[i]!.split("\t")[0]);
+}, CLI_TIMEOUT);
 afterAll(async () => {
   await server?.stop();
   await db?.drop();
 });
 
-async function restart() {
-  await server?.stop();
-  server = await startOn(db);
+/** The server on the file's database, started unless it runs. */
+async function serverUp(): Promise<NewsgraphServer & GraphQLClient> {
+  server ??= await startOn(db);
+  return server;
+}
+
+/** Stops the server: embedded, the CLI can open the database only while no server has it. */
+async function serverDown(): Promise<void> {
+  const running = server;
+  server = undefined;
+  await running?.stop();
+}
+
+/** An author of the calling test's own with tokens issued by the service (the server is started for it). */
+async function authorWithTokens(roles: Role[]) {
+  const s = await serverUp();
+  const slug = unique("cli-reader");
+  await insertAuthor(s.db, { slug, name: "Cli Reader" });
+  const issued: string[] = [];
+  for (const role of roles) issued.push(await s.services.auth.createToken(slug, role, `${role.toLowerCase()} key`));
+  const rows = await s.db.query<{ id: number }>(
+    "SELECT id FROM api_tokens WHERE author_id = (SELECT id FROM authors WHERE slug = $1) ORDER BY id",
+    [slug],
+  );
+  return { slug, tokens: issued, ids: rows.map((r) => r.id) };
 }
 
 describe("CLI", () => {
+  beforeAll(serverDown, 60_000);
+
   test(
     "author create, then token create prints the token alone on stdout, one fresh token per call",
     async () => {
-      const author = await runCli(db, ["author", "create", "--slug", "cli-writer", "--name", "Cli Writer"]);
-      expect(author).toMatchObject({ code: 0, stdout: "cli-writer\n" });
+      const slug = unique("cli-author");
+      const author = await runCli(db, ["author", "create", "--slug", slug, "--name", "Cli Author"]);
+      expect(author).toMatchObject({ code: 0, stdout: `${slug}\n` });
 
+      const made = {} as Record<"writer" | "editor", string>;
       for (const [role, arg] of [
         ["writer", "WRITER"],
         ["editor", "editor"], // roles are case-insensitive on the command line
       ] as const) {
-        const res = await runCli(db, [
-          "token",
-          "create",
-          "--author",
-          "cli-writer",
-          "--role",
-          arg,
-          "--label",
-          `${role} key`,
-        ]);
+        const res = await runCli(db, ["token", "create", "--author", slug, "--role", arg, "--label", `${role} key`]);
         expect(res.code).toBe(0);
         expect(res.stdout.endsWith("\n")).toBe(true);
         expect(res.stdout.split("\n")).toHaveLength(2);
         const token = res.stdout.trim();
         expect(token).toMatch(TOKEN);
         expect(res.stderr).not.toContain(token);
-        tokens[role] = token;
+        made[role] = token;
       }
-      expect(tokens.writer).not.toBe(tokens.editor);
+      expect(made.writer).not.toBe(made.editor);
     },
     CLI_TIMEOUT,
   );
@@ -85,7 +125,7 @@ describe("CLI", () => {
       expect(unknown.stdout).toBe("");
       expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringContaining('author "nobody-here" not found')]);
 
-      const badRole = await runCli(db, ["token", "create", "--author", "cli-writer", "--role", "OWNER"]);
+      const badRole = await runCli(db, ["token", "create", "--author", AUTHOR, "--role", "OWNER"]);
       expect(badRole).toMatchObject({ code: 64, stdout: "" });
       expect(badRole.stderr).toContain("--role must be WRITER, EDITOR or ADMIN");
     },
@@ -95,20 +135,22 @@ describe("CLI", () => {
   test(
     "token list shows id, author, role, state and label, never a token",
     async () => {
-      const res = await runCli(db, ["token", "list", "--author", "cli-writer"]);
+      const res = await runCli(db, ["token", "list", "--author", AUTHOR]);
       expect(res.code).toBe(0);
       const lines = res.stdout.trim().split("\n");
-      expect(lines).toHaveLength(2);
+      expect(lines).toHaveLength(3);
       const parsed = lines.map((l) => l.split("\t"));
       expect(parsed.map(([, slug, role, state, , label]) => [slug, role, state, label])).toEqual([
-        ["cli-writer", "WRITER", "active", "writer key"],
-        ["cli-writer", "EDITOR", "active", "editor key"],
+        [AUTHOR, "WRITER", "active", "writer key"],
+        [AUTHOR, "EDITOR", "active", "editor key"],
+        [AUTHOR, "ADMIN", "active", "admin key"],
       ]);
       for (const [id, , , , createdAt] of parsed) {
         expect(Number(id)).toBeGreaterThan(0);
         expect(new Date(createdAt!).toISOString()).toBe(createdAt);
       }
-      [ids.writer, ids.editor] = parsed.map(([id]) => Number(id));
+      // The ids the fixture read the same way, which the server's rows are checked against below.
+      expect(parsed.map(([id]) => Number(id))).toEqual(ROLES.map((role) => ids[role]));
       for (const token of Object.values(tokens)) expect(res.stdout).not.toContain(token);
     },
     CLI_TIMEOUT,
@@ -116,14 +158,13 @@ describe("CLI", () => {
 });
 
 describe("the server with CLI-issued tokens", () => {
-  beforeAll(async () => {
-    await restart();
-    // An admin token for the role checks, issued by the service (the CLI path is covered above).
-    tokens.admin = await server!.services.auth.createToken("cli-writer", Role.ADMIN, "admin key");
-  }, 120_000);
+  beforeAll(serverUp, 120_000);
 
   test("tokens are stored only as their SHA-256", async () => {
-    const rows = await server!.db.query("SELECT * FROM api_tokens WHERE label LIKE '% key'");
+    const rows = await server!.db.query(
+      "SELECT * FROM api_tokens WHERE author_id = (SELECT id FROM authors WHERE slug = $1)",
+      [AUTHOR],
+    );
     expect(rows).toHaveLength(3);
     const dump = JSON.stringify(rows);
     for (const [role, token] of Object.entries(tokens)) {
@@ -131,16 +172,16 @@ describe("the server with CLI-issued tokens", () => {
       expect(dump).not.toContain(token.slice(3));
       const hash = createHash("sha256").update(token).digest("hex");
       const row = rows.find((r) => r.token_hash === hash);
-      expect(row).toMatchObject({ role: role.toUpperCase(), revoked_at: null });
-      if (role !== "admin") expect(row.id).toBe(ids[role as keyof typeof ids]);
+      expect(row).toMatchObject({ role: role.toUpperCase(), revoked_at: null, label: `${role} key` });
+      expect(row.id).toBe(ids[role as keyof typeof ids]);
     }
   });
 
-  test.each(["writer", "editor", "admin"] as const)("viewer answers the %s token's author and role", async (role) => {
+  test.each(ROLES)("viewer answers the %s token's author and role", async (role) => {
     const res = await server!.request(NewsroomViewerDocument, undefined, { token: tokens[role] });
     expect(ok(res).viewer).toMatchObject({
       role: role.toUpperCase(),
-      author: { slug: "cli-writer", name: "Cli Writer" },
+      author: { slug: AUTHOR, name: "Cli Writer" },
     });
   });
 
@@ -186,27 +227,28 @@ describe("the server with CLI-issued tokens", () => {
       { input: { title: "Written with a CLI token", body: "Hello." } },
       { token: tokens.writer },
     );
-    expect(ok(res).createArticle).toMatchObject({ status: "DRAFT", authors: [{ slug: "cli-writer" }] });
+    expect(ok(res).createArticle).toMatchObject({ status: "DRAFT", authors: [{ slug: AUTHOR }] });
   });
 });
 
+// Each test revokes tokens of an author of its own, so the fixture's stay active for the tests above.
 describe("revocation", () => {
   test(
     "token revoke stops the token at once; revoking it twice is one line of error, exit code 65",
     async () => {
-      await server?.stop();
-      server = undefined;
+      const own = await authorWithTokens([Role.WRITER, Role.EDITOR, Role.ADMIN]);
+      await serverDown();
 
-      const res = await runCli(db, ["token", "revoke", "--id", String(ids.writer)]);
+      const res = await runCli(db, ["token", "revoke", "--id", String(own.ids[0])]);
       expect(res).toMatchObject({ code: 0, stdout: "" });
-      expect(res.stderr).toContain(`token ${ids.writer} revoked`);
-      const again = await runCli(db, ["token", "revoke", "--id", String(ids.writer)]);
+      expect(res.stderr).toContain(`token ${own.ids[0]} revoked`);
+      const again = await runCli(db, ["token", "revoke", "--id", String(own.ids[0])]);
       expect(again.code).toBe(65);
       expect(again.stderr.trim().split("\n")).toEqual([
-        expect.stringContaining(`no active token with id ${ids.writer}`),
+        expect.stringContaining(`no active token with id ${own.ids[0]}`),
       ]);
 
-      const list = await runCli(db, ["token", "list", "--author", "cli-writer"]);
+      const list = await runCli(db, ["token", "list", "--author", own.slug]);
       const states = list.stdout
         .trim()
         .split("\n")
@@ -217,33 +259,42 @@ describe("revocation", () => {
     CLI_TIMEOUT,
   );
 
-  test("a revoked token is UNAUTHENTICATED (401) everywhere; the others still work", async () => {
-    await restart();
-    for (const doc of [NewsroomViewerDocument, NewsroomArticlesDocument] as const) {
-      const res = await server!.request(doc as typeof NewsroomViewerDocument, {}, { token: tokens.writer });
-      expect(res.status).toBe(401);
-      expectError(res, "UNAUTHENTICATED");
-    }
-    const mutation = await server!.request(
-      NewsroomCreateArticleDocument,
-      { input: { title: "After revocation", body: "No." } },
-      { token: tokens.writer },
-    );
-    expectError(mutation, "UNAUTHENTICATED");
-    expect(ok(await server!.request(NewsroomViewerDocument, undefined, { token: tokens.editor })).viewer!.role).toBe(
-      "EDITOR",
-    );
-  }, 120_000);
+  test(
+    "a revoked token is UNAUTHENTICATED (401) everywhere; the others still work",
+    async () => {
+      const own = await authorWithTokens([Role.WRITER, Role.EDITOR]);
+      const [writer, editor] = own.tokens as [string, string];
+      // Revoked with the CLI, then the server started again (embedded, the CLI needs the database to itself).
+      await serverDown();
+      expect(await runCli(db, ["token", "revoke", "--id", String(own.ids[0])])).toMatchObject({ code: 0 });
+      const s = await serverUp();
+
+      for (const doc of [NewsroomViewerDocument, NewsroomArticlesDocument] as const) {
+        const res = await s.request(doc as typeof NewsroomViewerDocument, {}, { token: writer });
+        expect(res.status).toBe(401);
+        expectError(res, "UNAUTHENTICATED");
+      }
+      const mutation = await s.request(
+        NewsroomCreateArticleDocument,
+        { input: { title: "After revocation", body: "No." } },
+        { token: writer },
+      );
+      expectError(mutation, "UNAUTHENTICATED");
+      expect(ok(await s.request(NewsroomViewerDocument, undefined, { token: editor })).viewer!.role).toBe("EDITOR");
+    },
+    CLI_TIMEOUT,
+  );
 
   test("revoking through the service takes effect on the next request, without a restart", async () => {
-    const res = await server!.request(NewsroomViewerDocument, undefined, { token: tokens.admin });
+    const own = await authorWithTokens([Role.ADMIN]);
+    const s = await serverUp();
+    const res = await s.request(NewsroomViewerDocument, undefined, { token: own.tokens[0] });
     expect(ok(res).viewer!.role).toBe("ADMIN");
-    const [{ id }] = await server!.db.query("SELECT id FROM api_tokens WHERE label = 'admin key'");
-    expect(await server!.services.auth.revokeToken(id)).toBe(true);
-    const after = await server!.request(NewsroomViewerDocument, undefined, { token: tokens.admin });
+    expect(await s.services.auth.revokeToken(own.ids[0]!)).toBe(true);
+    const after = await s.request(NewsroomViewerDocument, undefined, { token: own.tokens[0] });
     expect(after.status).toBe(401);
     expectError(after, "UNAUTHENTICATED");
-  });
+  }, 120_000);
 });
 
 describe("seed --demo", () => {

@@ -3,12 +3,12 @@
  * COMMENT_MODERATION=pre, a limit of 3 comments per 60 s, and TRUST_PROXY on,
  * so that each test can speak from client addresses of its own through
  * X-Forwarded-For. The clock is a ManualClock: windows pass without sleeping.
- * Every response is scanned for the submitted addresses at the end, as in
- * comments.test.ts.
+ * Every response is scanned for the submitted addresses, as in
+ * comments.test.ts: by a test (after traffic of its own) and after the last test.
  */
 import { ConfigError, loadConfig } from "../../src/config";
 import { ManualClock } from "../../src/shared/clock";
-import { commentInput, emailForms, expectError, ok, recording, unique, uniqueEmail } from "../factories/newsroom";
+import { commentInput, expectError, ok, recording, unique, uniqueEmail } from "../factories/newsroom";
 import {
   NewsroomAddCommentDocument,
   NewsroomArticleDocument,
@@ -48,7 +48,14 @@ beforeAll(async () => {
   editor = await server.token("maya-okafor", "EDITOR");
   articleId = await newArticle();
 });
-afterAll(() => server?.stop());
+afterAll(async () => {
+  try {
+    // The last test's scan once more, over the responses of every test (also those that ran after it).
+    if (recorder) expect(recorder.leaks()).toEqual([]);
+  } finally {
+    await server?.stop();
+  }
+});
 
 async function newArticle(): Promise<string> {
   const created = await api.request(
@@ -245,11 +252,24 @@ describe("rate limit", () => {
   });
 });
 
-test("no response of this file contains any submitted address, hashed or not", () => {
+test("no response of this file contains any submitted address, hashed or not", async () => {
+  // Traffic of this test's own (held, refused by the address limit and by the email limit, approved,
+  // read), so the scan has enough to look at whichever tests ran before it; it scans theirs too.
+  const a = await newArticle();
+  for (let i = 0; i < 5; i++) {
+    const ip = freshIp();
+    const held = [];
+    for (let n = 0; n < LIMIT; n++) held.push(ok(await add(commentInput(a), ip)).addComment.comment);
+    expect(held.map((c) => c.status)).toEqual(Array(LIMIT).fill("PENDING"));
+    expectRateLimited(await add(commentInput(a), ip), WINDOW_SECONDS);
+    const email = uniqueEmail("probe");
+    for (let n = 0; n < LIMIT; n++) ok(await add(commentInput(a, { email }), freshIp()));
+    expectRateLimited(await add(commentInput(a, { email: email.toUpperCase() }), freshIp()), WINDOW_SECONDS);
+    ok(await api.request(NewsroomModerateCommentDocument, { id: held[0]!.id, status: "APPROVED" }, { token: editor }));
+    expect(ok(await api.request(NewsroomArticleDocument, { id: a })).article!.commentCount).toBe(i + 1);
+  }
+
   const submitted = [...recorder.submitted].filter((e) => e.includes("@"));
   expect(submitted.length).toBeGreaterThan(20);
-  const leaks = submitted.flatMap((email) =>
-    emailForms(email).filter((form) => recorder.responses.some((r) => r.includes(form))),
-  );
-  expect(leaks).toEqual([]);
+  expect(recorder.leaks()).toEqual([]);
 });

@@ -6,6 +6,9 @@
  * lists, and every count. Search, topic and author lists and related articles
  * list published articles only (contract), so there a hidden article shows to
  * no one at all.
+ *
+ * The tests that read share one newsroom; the two that change theirs (going
+ * live, taking slugs) share a second, so every test passes in any order.
  */
 import { ManualClock } from "../../src/shared/clock";
 import { expectError, ok, unique } from "../factories/newsroom";
@@ -25,24 +28,32 @@ import {
 import type { TestServer } from "../support/server";
 import { startTestServer } from "../support/server";
 
-const clock = new ManualClock(new Date());
-let server: TestServer;
-const tokens = {} as Record<"byline" | "otherWriter" | "editor" | "admin", string>;
-type Viewer = keyof typeof tokens | "anonymous";
+type Viewer = "byline" | "otherWriter" | "editor" | "admin" | "anonymous";
 const viewers: Viewer[] = ["anonymous", "otherWriter", "byline", "editor", "admin"];
 const maySeeHidden = (v: Viewer) => v === "byline" || v === "editor" || v === "admin";
-const as = (v: Viewer) => (v === "anonymous" ? {} : { token: tokens[v] });
 
 // A made-up word, so search results are exactly the articles below.
 const WORD = `zephyrquill${process.pid}`;
 const TOPICS = ["climate", "science"];
 const AUTHOR = "priya-raman";
 type Made = { id: string; slug: string };
-const hidden = {} as Record<"DRAFT" | "SCHEDULED" | "ARCHIVED", Made>;
-let control: Made;
-const baseline = {} as { climate: number; science: number; author: number; published: number };
 
-async function counts() {
+/**
+ * A server on a database of its own, with the newsroom every test reads: a published twin (`control`)
+ * and a draft, a scheduled and an archived piece (`hidden`) by AUTHOR in TOPICS, all with WORD, and the
+ * counts from before they were made (`baseline`).
+ */
+interface Newsroom {
+  server: TestServer;
+  clock: ManualClock;
+  tokens: Record<Exclude<Viewer, "anonymous">, string>;
+  hidden: Record<"DRAFT" | "SCHEDULED" | "ARCHIVED", Made>;
+  control: Made;
+  baseline: { climate: number; science: number; author: number; published: number };
+  as(v: Viewer): { token?: string };
+}
+
+async function counts(server: TestServer) {
   const climate = ok(await server.request(NewsroomTopicDocument, { slug: "climate" })).topic!;
   const science = ok(await server.request(NewsroomTopicDocument, { slug: "science" })).topic!;
   const author = ok(await server.request(NewsroomAuthorDocument, { slug: AUTHOR })).author!;
@@ -55,50 +66,88 @@ async function counts() {
   };
 }
 
-async function create(title: string): Promise<Made> {
-  const res = await server.request(
-    NewsroomCreateArticleDocument,
-    {
-      input: {
-        title: `${title} ${WORD}`,
-        standfirst: `${WORD} ${WORD}`,
-        body: `Heatwave ${WORD} temperatures and the sea. ${WORD}.`,
-        topicSlugs: TOPICS,
+async function openNewsroom(): Promise<Newsroom> {
+  const clock = new ManualClock(new Date());
+  const server = await startTestServer({}, { clock });
+  const tokens = {
+    byline: await server.token(AUTHOR, "WRITER"),
+    otherWriter: await server.token("declan-shore", "WRITER"),
+    editor: await server.token("maya-okafor", "EDITOR"),
+    admin: await server.token(unique("admin"), "ADMIN"),
+  };
+  const baseline = await counts(server);
+
+  const create = async (title: string): Promise<Made> => {
+    const res = await server.request(
+      NewsroomCreateArticleDocument,
+      {
+        input: {
+          title: `${title} ${WORD}`,
+          standfirst: `${WORD} ${WORD}`,
+          body: `Heatwave ${WORD} temperatures and the sea. ${WORD}.`,
+          topicSlugs: TOPICS,
+        },
       },
-    },
-    { token: tokens.byline },
-  );
-  const a = ok(res).createArticle;
-  return { id: a.id, slug: a.slug };
-}
-
-beforeAll(async () => {
-  server = await startTestServer({}, { clock });
-  tokens.byline = await server.token(AUTHOR, "WRITER");
-  tokens.otherWriter = await server.token("declan-shore", "WRITER");
-  tokens.editor = await server.token("maya-okafor", "EDITOR");
-  tokens.admin = await server.token(unique("admin"), "ADMIN");
-  Object.assign(baseline, await counts());
-
+      { token: tokens.byline },
+    );
+    const a = ok(res).createArticle;
+    return { id: a.id, slug: a.slug };
+  };
   const publish = (id: string, at?: string) =>
     server.request(NewsroomPublishArticleDocument, { id, at }, { token: tokens.editor }).then(ok);
-  control = await create("Published twin");
+  const control = await create("Published twin");
   await publish(control.id, new Date(clock.now().getTime() - 3_600_000).toISOString());
+  const hidden = {} as Newsroom["hidden"];
   hidden.DRAFT = await create("Draft piece");
   hidden.SCHEDULED = await create("Scheduled piece");
   await publish(hidden.SCHEDULED.id, new Date(clock.now().getTime() + 86_400_000).toISOString());
   hidden.ARCHIVED = await create("Archived piece");
   await publish(hidden.ARCHIVED.id);
   ok(await server.request(NewsroomArchiveArticleDocument, { id: hidden.ARCHIVED.id }, { token: tokens.editor }));
-});
-afterAll(() => server?.stop());
+  return {
+    server,
+    clock,
+    tokens,
+    hidden,
+    control,
+    baseline,
+    as: (v) => (v === "anonymous" ? {} : { token: tokens[v] }),
+  };
+}
 
-const hiddenCases = () => Object.entries(hidden) as [keyof typeof hidden, Made][];
+// The tests that only read, and the draft-list test (its draft changes nothing they look at), share
+// this newsroom.
+let room: Newsroom;
+beforeAll(async () => {
+  room = await openNewsroom();
+});
+
+// The two tests that change the newsroom (a scheduled piece goes live; a writer takes slugs next to
+// hidden ones, adding drafts) get a second one, opened by the first of them to run. Neither depends
+// on what the other changes: the slug test uses only the draft and the archived piece, and its
+// drafts are in no list or count the scheduling test reads.
+let changing: Promise<Newsroom> | undefined;
+const changingNewsroom = () => (changing ??= openNewsroom());
+
+afterAll(async () => {
+  const second = changing;
+  changing = undefined;
+  await Promise.all([
+    room?.server.stop(),
+    second?.then(
+      (r) => r.server.stop(),
+      () => undefined,
+    ),
+  ]);
+});
+
+const hiddenCases = () => Object.entries(room.hidden) as [keyof Newsroom["hidden"], Made][];
 
 describe.each(viewers)("as %s", (viewer) => {
   const sees = maySeeHidden(viewer);
 
   test(`article(id), article(slug) and node(id) ${sees ? "show" : "hide"} drafts, scheduled and archived pieces`, async () => {
+    const { server, control, as } = room;
     for (const [status, a] of hiddenCases()) {
       const byId = ok(await server.request(NewsroomArticleDocument, { id: a.id }, as(viewer))).article;
       const bySlug = ok(await server.request(NewsroomArticleDocument, { slug: a.slug }, as(viewer))).article;
@@ -118,6 +167,7 @@ describe.each(viewers)("as %s", (viewer) => {
   });
 
   test("articles filtered by a hidden status lists them only to those who may see them", async () => {
+    const { server, as } = room;
     for (const [status, a] of hiddenCases()) {
       for (const filter of [{ status }, { status, authorSlug: AUTHOR }, { status, topicSlugs: ["science"] }]) {
         const res = await server.request(NewsroomArticlesDocument, { filter, first: 100 }, as(viewer));
@@ -134,6 +184,7 @@ describe.each(viewers)("as %s", (viewer) => {
   });
 
   test("the default articles list, search, related articles, topic and author lists never show them", async () => {
+    const { server, control, hidden, baseline, as } = room;
     const hiddenSlugs = Object.values(hidden).map((a) => a.slug);
     const front = ok(await server.request(NewsroomArticlesDocument, { first: 100 }, as(viewer))).articles;
     expect(front.nodes.map((n) => n.slug)).toContain(control.slug);
@@ -172,6 +223,7 @@ describe.each(viewers)("as %s", (viewer) => {
 });
 
 test("a writer's draft list holds only their own drafts", async () => {
+  const { server, tokens, hidden } = room;
   const theirs = await server.request(
     NewsroomCreateArticleDocument,
     { input: { title: `Other desk ${WORD}`, body: "Quiet.", topicSlugs: TOPICS } },
@@ -198,13 +250,14 @@ test("a writer's draft list holds only their own drafts", async () => {
 });
 
 test("once the scheduled piece goes live it shows everywhere, for everyone", async () => {
+  const { server, clock, hidden, control, baseline } = await changingNewsroom();
   clock.advance(86_400_000 + 1000);
   expect(await server.services.scheduler.runDue()).toBe(1);
   const a = ok(await server.request(NewsroomArticleDocument, { slug: hidden.SCHEDULED.slug })).article!;
   expect(a.status).toBe("PUBLISHED");
   const search = ok(await server.request(NewsroomSearchDocument, { query: WORD })).search;
   expect(search.nodes.map((n) => n.slug).sort()).toEqual([control.slug, hidden.SCHEDULED.slug].sort());
-  expect(await counts()).toEqual({
+  expect(await counts(server)).toEqual({
     climate: baseline.climate + 2,
     science: baseline.science + 2,
     author: baseline.author + 2,
@@ -213,6 +266,7 @@ test("once the scheduled piece goes live it shows everywhere, for everyone", asy
 });
 
 test("a slug held by an article a writer may not see is not revealed to them: they get the next free one", async () => {
+  const { server, hidden, as } = await changingNewsroom();
   for (const holder of [hidden.DRAFT, hidden.ARCHIVED]) {
     const asked = { title: `Same idea ${WORD}`, slug: holder.slug, body: "Quiet." };
     const created = await server.request(NewsroomCreateArticleDocument, { input: asked }, as("otherWriter"));
