@@ -110,7 +110,19 @@ describe("article", () => {
     for (const a of articles.nodes) expect([a.slug, a.commentCount]).toEqual([a.slug, demo(a.slug).comments.length]);
     const closed = articles.nodes.filter((a) => !a.commentsOpen).map((a) => a.slug);
     expect(closed.sort()).toEqual(["harbour-road-cycle-lane-approved", "library-hours-budget-consultation"]);
-    for (const a of articles.nodes) expect(a.readingTimeMinutes).toBeGreaterThanOrEqual(1);
+    // The schema's contract: reading time at 230 words a minute, rounded up, at least 1; of the stored word count.
+    const words = new Map(
+      (await server.db.query<{ slug: string; word_count: number }>("SELECT slug, word_count FROM articles")).map(
+        (r) => [r.slug, r.word_count],
+      ),
+    );
+    for (const a of articles.nodes) {
+      expect([a.slug, a.wordCount, a.readingTimeMinutes]).toEqual([
+        a.slug,
+        words.get(a.slug),
+        Math.max(1, Math.ceil(words.get(a.slug)! / 230)),
+      ]);
+    }
   });
 
   test("comments are top-level only, oldest first; replies nest under their parent", async () => {

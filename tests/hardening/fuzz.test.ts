@@ -33,6 +33,7 @@ import {
   HardeningAddCommentDocument,
   HardeningArticlesDocument,
   HardeningCreateArticleDocument,
+  HardeningPublishArticleDocument,
 } from "../generated/graphql";
 import type { CURSOR_KINDS } from "../support/forged-input";
 import { forgedCursorOf, forgedSince } from "../support/forged-input";
@@ -381,8 +382,18 @@ test("no generated input makes the server fail unexpectedly (masked INTERNAL_SER
 
 describe("regressions found by fuzzing (deterministic)", () => {
   let editor: string;
+  /** A published article of this block's own, open to comments: the sane value of every ID argument. */
+  let articleId: string;
   beforeAll(async () => {
     editor = await server.token("fuzz-editor", Role.EDITOR);
+    const created = await server.request(
+      HardeningCreateArticleDocument,
+      { input: { title: "NUL probe target", body: "Every ID argument names this article." } },
+      { token: editor },
+    );
+    articleId = created.data!.createArticle.id;
+    const published = await server.request(HardeningPublishArticleDocument, { id: articleId }, { token: editor });
+    expect(published.data?.publishArticle.status).toBe("PUBLISHED");
   });
 
   /** A sane value for a required argument or input field, so that only the probed value is odd. */
@@ -403,17 +414,22 @@ describe("regressions found by fuzzing (deterministic)", () => {
   }
 
   /** Every String argument or String input field of every query and mutation, set to a NUL. */
-  function nulProbes(articleId: string): { where: string; query: string }[] {
-    const probes: { where: string; query: string }[] = [];
+  function nulProbes(articleId: string): { where: string; field: string; inInput: boolean; query: string }[] {
+    const probes: { where: string; field: string; inInput: boolean; query: string }[] = [];
     for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
       const op = root === schema.getQueryType() ? "query" : "mutation";
       for (const field of Object.values(root.getFields())) {
         const selection = isLeafType(getNamedType(field.type)) ? "" : " { __typename }";
         for (const arg of field.args) {
           const named = getNamedType(arg.type);
-          const targets: { where: string; literal: string }[] = [];
+          const targets: { where: string; field: string; inInput: boolean; literal: string }[] = [];
           if (named.name === "String" || named.name === "ID") {
-            targets.push({ where: `${field.name}(${arg.name})`, literal: '"nul\\u0000x"' });
+            targets.push({
+              where: `${field.name}(${arg.name})`,
+              field: arg.name,
+              inInput: false,
+              literal: '"nul\\u0000x"',
+            });
           } else if (isInputObjectType(named)) {
             for (const f of Object.values(named.getFields())) {
               const fn = getNamedType(f.type).name;
@@ -426,6 +442,8 @@ describe("regressions found by fuzzing (deterministic)", () => {
                 : '"nul\\u0000x"';
               targets.push({
                 where: `${field.name}(${arg.name}.${f.name})`,
+                field: f.name,
+                inInput: true,
                 literal: `{ ${[...base, `${f.name}: ${value}`].join(", ")} }`,
               });
             }
@@ -435,7 +453,12 @@ describe("regressions found by fuzzing (deterministic)", () => {
               .filter((a) => a !== arg && isNonNullType(a.type))
               .map((a) => `${a.name}: ${sane(a.type, articleId)}`);
             const args = [...others, `${arg.name}: ${t.literal}`].join(", ");
-            probes.push({ where: t.where, query: `${op} { ${field.name}(${args})${selection} }` });
+            probes.push({
+              where: t.where,
+              field: t.field,
+              inInput: t.inInput,
+              query: `${op} { ${field.name}(${args})${selection} }`,
+            });
           }
         }
       }
@@ -444,14 +467,27 @@ describe("regressions found by fuzzing (deterministic)", () => {
   }
 
   // A NUL can never reach PostgreSQL: it is BAD_USER_INPUT before any resolver runs.
-  test("a NUL character in any String or ID argument is a client error, never an internal one", async () => {
-    const articleId = pools.ids[pools.ids.length - 1]!;
+  // Every other value is valid (a real article for every ID), so the NUL is what is refused: BAD_USER_INPUT
+  // naming the field that holds it; 400 from the request check for an argument, 200 from the service for a
+  // field of an input object (they are validated there, all problems at once).
+  test("a NUL character in any String or ID argument is a client error naming it, never an internal one", async () => {
     const failing: string[] = [];
     const probes = nulProbes(articleId);
     for (const probe of probes) {
       const res = await server.post({ query: probe.query }, { token: editor });
       const codes = (res.json?.errors ?? []).map((e: any) => e.extensions?.code);
-      expect([probe.where, res.status < 500]).toEqual([probe.where, true]);
+      const named = Object.keys(res.json?.errors?.[0]?.extensions?.fields ?? {});
+      if (probe.where === "addComment(input.honeypot)") {
+        // The honeypot is never stored: whatever a bot puts there, it is answered as if accepted (and held).
+        expect([probe.where, res.status, codes]).toEqual([probe.where, 200, []]);
+        continue;
+      }
+      expect([probe.where, res.status, codes, named.includes(probe.field)]).toEqual([
+        probe.where,
+        probe.inInput ? 200 : 400,
+        ["BAD_USER_INPUT"],
+        true,
+      ]);
       if (codes.includes("INTERNAL_SERVER_ERROR")) failing.push(probe.where);
     }
     console.log(`NUL probes: ${probes.length} arguments tried; INTERNAL_SERVER_ERROR for ${JSON.stringify(failing)}`);
@@ -463,7 +499,6 @@ describe("regressions found by fuzzing (deterministic)", () => {
     "subscription %s over HTTP POST is refused as a client error",
     async (name) => {
       const field = schema.getSubscriptionType()!.getFields()[name]!;
-      const articleId = pools.ids[pools.ids.length - 1]!;
       const args = field.args
         .filter((a) => isNonNullType(a.type))
         .map((a) => `${a.name}: ${sane(a.type, articleId)}`)
@@ -475,6 +510,18 @@ describe("regressions found by fuzzing (deterministic)", () => {
       expect((res.json.errors ?? []).map((e: any) => e.extensions?.code)).not.toContain("INTERNAL_SERVER_ERROR");
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
+      // src/shared/input-guard.ts: refused before it runs, with the reason.
+      expect([res.status, res.json]).toEqual([
+        400,
+        {
+          errors: [
+            {
+              message: "Subscriptions run over WebSocket (graphql-transport-ws) at /graphql",
+              extensions: { code: "BAD_USER_INPUT" },
+            },
+          ],
+        },
+      ]);
     },
   );
 });
