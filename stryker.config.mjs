@@ -17,13 +17,17 @@ export default {
   jest: {
     projectType: "custom",
     configFile: "jest.config.js",
-    // `projects: undefined` drops the file's projects (the runner serialises the merged config), so only `unit` runs.
-    config: { ...unit, projects: undefined, testTimeout: jestConfig.testTimeout },
-    enableFindRelatedTests: false,
+    // The unit project's settings at the top level, and no projects: only tests/unit runs.
+    config: { ...unit, projects: [], testTimeout: jestConfig.testTimeout },
+    // Each mutant run loads only the test files that import its file (jest --findRelatedTests), then runs the covering tests.
+    enableFindRelatedTests: true,
   },
   // The npm test scripts' node flags, for the runner's child process.
   testRunnerNodeArgs: ["--experimental-vm-modules", "--no-warnings=ExperimentalWarning"],
   coverageAnalysis: "perTest",
+  // With jest every covering test runs anyway (jest cannot bail programmatically): record every killer,
+  // so that the report tells which tests kill each mutant.
+  disableBail: true,
   // Two cores shared with others: one test runner.
   concurrency: 1,
   mutate: [
