@@ -59,6 +59,9 @@ describe("links", () => {
     expect(links("http://a http://b", 2)).toBeNull();
     expect(links("http://ahttp://bhttp://c", 0)).toBe("links");
     expect(links("http://ahttp://bhttp://c", 1)).toBeNull();
+    // A link runs to the next space: what it holds is not read for more links.
+    expect(links("https://a.example/?next=www.b.example&then=http://c.example", 1)).toBeNull();
+    expect(links("https://a.example/?next=www.b.example&then=http://c.example", 0)).toBe("links");
   });
 
   test("property: held for links exactly when the body has more than maxLinks of them", () => {
