@@ -11,6 +11,16 @@ const require = createRequire(import.meta.url);
 const jestConfig = require("./jest.config.js");
 const { displayName: _displayName, ...unit } = jestConfig.projects.find((p) => p.displayName === "unit");
 
+/**
+ * Unit tests left out of mutation runs: each builds the whole schema, so it imports every module and
+ * jest --findRelatedTests relates it to every mutant, whose run then loads all of src three times
+ * over (five times the cost of the module's own tests). What they check of the mutated modules is
+ * checked directly by cheaper tests (roles.test.ts, shared-types.test.ts, purge-tags.test.ts).
+ */
+const wholeSchemaTests = ["role-gates", "cache-tags", "schema-emitted"].map(
+  (name) => `/tests/unit/${name}\\.test\\.ts$`,
+);
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "jest",
@@ -18,7 +28,12 @@ export default {
     projectType: "custom",
     configFile: "jest.config.js",
     // The unit project's settings at the top level, and no projects: only tests/unit runs.
-    config: { ...unit, projects: [], testTimeout: jestConfig.testTimeout },
+    config: {
+      ...unit,
+      projects: [],
+      testTimeout: jestConfig.testTimeout,
+      testPathIgnorePatterns: ["/node_modules/", ...wholeSchemaTests],
+    },
     // Each mutant run loads only the test files that import its file (jest --findRelatedTests), then runs the covering tests.
     enableFindRelatedTests: true,
   },
