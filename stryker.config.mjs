@@ -70,6 +70,8 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   incrementalFile: "reports/mutation/stryker-incremental.json",
   tempDirName: ".stryker-tmp",
+  // Build output and data stay out of the sandbox copy.
+  ignorePatterns: ["/dist", "/data"],
   thresholds: { high: 90, low: 80, break: null },
   timeoutMS: 10000,
 };
