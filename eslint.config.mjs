@@ -1,7 +1,9 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "tests/generated/", "coverage/", "docs/"] },
+  {
+    ignores: ["dist/", "node_modules/", "data/", "tests/generated/", "coverage/", "docs/", "reports/", ".stryker-tmp/"],
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: {

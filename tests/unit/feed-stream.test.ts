@@ -160,3 +160,181 @@ test("property: any interleaving of commits with opening and replaying yields ex
     { numRuns: 500 },
   );
 });
+
+/** Lets every pending promise callback run (the replay's steps, its completion). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("a live event at or below the floor (the bus repeating what the end read includes) is not sent", async () => {
+  const source = new FakeSource([1, 2, 3]);
+  const stream = await open(source, null);
+  source.listener!(event(3)); // the end read saw 3: it is the past
+  source.listener!(event(2));
+  source.commit(4);
+  expect(await take(stream.iterator, 1)).toEqual([4]);
+});
+
+test("an event delivered while the end is read, and included in it, is the past: held, then dropped", async () => {
+  // The end read sees 4, which the bus also delivers while the read is in flight.
+  for (const since of [null, 2]) {
+    const source = new FakeSource([1, 2, 3]);
+    source.end = async () => {
+      source.commit(4);
+      return { id: 4n };
+    };
+    const stream = await open(source, since);
+    source.commit(5);
+    // Without since the past is not sent; with since it is replayed once, not again from the held events.
+    expect(await take(stream.iterator, since === null ? 1 : 3)).toEqual(since === null ? [5] : [3, 4, 5]);
+  }
+});
+
+test("a subscriber's filter: live events it does not receive are skipped, held or live", async () => {
+  const source = new FakeSource([1, 2]);
+  source.whileReadingEnd = () => {
+    source.commit(3);
+    source.commit(4);
+  };
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: null,
+    live: (e) => (e.position.id % 2n === 0n ? Number(e.position.id) : null),
+  });
+  source.commit(5);
+  source.commit(6);
+  expect(await take(stream.iterator, 2)).toEqual([4, 6]);
+});
+
+test("sent() is told of each delivery, replayed or live", async () => {
+  const source = new FakeSource([1, 2, 3]);
+  source.whileReplaying = () => source.commit(4);
+  const sent: boolean[] = [];
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: { id: 1n },
+    live: (e) => Number(e.position.id),
+    sent: (replayed) => sent.push(replayed),
+  });
+  expect(await take(stream.iterator, 3)).toEqual([2, 3, 4]);
+  source.commit(5);
+  expect(await take(stream.iterator, 1)).toEqual([5]);
+  expect(sent).toEqual([true, true, false, false]);
+});
+
+test("the stream listens for its spec's kinds", async () => {
+  const source = new FakeSource([]);
+  let kinds: ReadonlySet<FeedEventKind> | undefined;
+  const listen = source.listen.bind(source);
+  source.listen = (l: { kinds: ReadonlySet<FeedEventKind>; deliver(event: LoadedEvent): void }) => {
+    kinds = l.kinds;
+    return listen(l);
+  };
+  const wanted = new Set([FeedEventKind.COMMENT_PUBLIC]);
+  await FeedStream.open(source, { kinds: wanted, since: null, live: () => 1 });
+  expect(kinds).toBe(wanted);
+});
+
+test("without onState or sent, a stream still runs through its states", async () => {
+  const source = new FakeSource([1, 2]);
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: { id: 0n },
+    live: (e) => Number(e.position.id),
+  });
+  expect(await take(stream.iterator, 2)).toEqual([1, 2]);
+  await settle();
+  expect(stream.state).toBe("live");
+  await stream.iterator.return!();
+  expect(stream.state).toBe("closed");
+});
+
+test("a client that leaves during the replay: the replay stops reading, nothing more is sent, and it never goes live", async () => {
+  const pushedAfterClose: number[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const source = new FakeSource([1, 2, 3, 4]);
+  source.replay = async (_since, _upTo, push, stopped) => {
+    await gate;
+    for (const id of [2, 3, 4]) {
+      if (stopped()) return;
+      pushedAfterClose.push(id);
+      push(id);
+    }
+  };
+  const states: FeedStreamState[] = [];
+  const sent: boolean[] = [];
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: { id: 1n },
+    live: (e) => Number(e.position.id),
+    onState: (s) => states.push(s),
+    sent: (replayed) => sent.push(replayed),
+  });
+  expect(stream.state).toBe("replaying");
+  await stream.iterator.return!();
+  release();
+  await settle();
+  expect(pushedAfterClose).toEqual([]);
+  expect(sent).toEqual([]);
+  expect(states).toEqual(["opening", "replaying", "closed"]);
+  expect(source.unlistened).toBe(1);
+});
+
+test("a replay that pushes after the client left sends nothing, and is not counted as sent", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const source = new FakeSource([1, 2]);
+  source.replay = async (_since, _upTo, push) => {
+    await gate;
+    push(2); // ignores stopped()
+  };
+  const sent: boolean[] = [];
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: { id: 1n },
+    live: (e) => Number(e.position.id),
+    sent: (replayed) => sent.push(replayed),
+  });
+  await stream.iterator.return!();
+  release();
+  await settle();
+  expect(sent).toEqual([]);
+  expect(await stream.iterator.next()).toEqual({ value: undefined, done: true });
+});
+
+test("a closed stream does no work for an event still in flight from the source", async () => {
+  const source = new FakeSource([1]);
+  let deliver!: (e: LoadedEvent) => void;
+  source.listen = (l) => {
+    deliver = (e) => l.deliver(e);
+    return () => source.unlistened++;
+  };
+  const looked: number[] = [];
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: null,
+    live: (e) => {
+      looked.push(Number(e.position.id));
+      return Number(e.position.id);
+    },
+  });
+  deliver(event(2));
+  expect(await take(stream.iterator, 1)).toEqual([2]);
+  await stream.iterator.return!();
+  deliver(event(3));
+  expect(looked).toEqual([2]);
+  expect(await stream.iterator.next()).toEqual({ value: undefined, done: true });
+});
+
+test("the replay is asked for (since, floor]: the floor is the end read, or since when that is further", async () => {
+  for (const [since, end, floor] of [
+    [2n, 5n, 5n],
+    [7n, 5n, 7n],
+  ] as const) {
+    const source = new FakeSource([]);
+    source.end = async () => ({ id: end });
+    const asked: [bigint, bigint][] = [];
+    source.replay = async (s, upTo) => void asked.push([s.id, upTo.id]);
+    await FeedStream.open(source, { kinds: new Set([KIND]), since: { id: since }, live: () => 1 });
+    expect(asked).toEqual([[since, floor]]);
+  }
+});

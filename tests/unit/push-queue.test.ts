@@ -63,3 +63,61 @@ test("fail() rejects a reader that is already waiting", async () => {
   await expect(waiting).rejects.toBe(boom);
   expect(await queue.next()).toEqual({ value: undefined, done: true });
 });
+
+test("return() drops what was buffered: nothing more comes out", async () => {
+  const queue = new PushQueue<number>();
+  queue.push(1);
+  queue.push(2);
+  expect(await queue.return()).toEqual({ value: undefined, done: true });
+  expect(await queue.next()).toEqual({ value: undefined, done: true });
+});
+
+test("fail() after return() changes nothing: the stream has ended, not failed", async () => {
+  let closes = 0;
+  const queue = new PushQueue<number>(() => closes++);
+  await queue.return();
+  queue.fail(new Error("late"));
+  expect(await queue.next()).toEqual({ value: undefined, done: true });
+  queue.fail(new Error("later"));
+  expect(closes).toBe(1);
+});
+
+test("a second fail() keeps the first error", async () => {
+  const queue = new PushQueue<number>();
+  const first = new Error("first");
+  queue.fail(first);
+  queue.fail(new Error("second"));
+  await expect(queue.next()).rejects.toBe(first);
+  expect(await queue.next()).toEqual({ value: undefined, done: true });
+});
+
+test("throw() ends the stream (onClose once, buffer dropped) and rejects with the error it was given", async () => {
+  let closes = 0;
+  const queue = new PushQueue<number>(() => closes++);
+  queue.push(1);
+  const boom = new Error("boom");
+  await expect(queue.throw(boom)).rejects.toBe(boom);
+  expect([closes, queue.closed]).toEqual([1, true]);
+  expect(await queue.next()).toEqual({ value: undefined, done: true });
+});
+
+test("it is its own async iterator: for await reads what was pushed until return()", async () => {
+  const queue = new PushQueue<string>();
+  expect(queue[Symbol.asyncIterator]()).toBe(queue);
+  queue.push("a");
+  queue.push("b");
+  const seen: string[] = [];
+  for await (const value of queue) {
+    seen.push(value);
+    if (seen.length === 2) break; // break calls return()
+  }
+  expect(seen).toEqual(["a", "b"]);
+  expect(queue.closed).toBe(true);
+});
+
+test("a fresh queue is open, and closes without an onClose given", async () => {
+  const queue = new PushQueue<number>();
+  expect(queue.closed).toBe(false);
+  await queue.return();
+  expect(queue.closed).toBe(true);
+});
