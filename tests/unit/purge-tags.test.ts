@@ -7,6 +7,7 @@ import {
   articleEdited,
   articleVisibilityChanged,
   commentVisibilityChanged,
+  liveBlogChanged,
   noPurge,
   purgeTagsFor,
   Tags,
@@ -24,13 +25,14 @@ test("the tags, as strings", () => {
   ]);
 });
 
-test("an article going live or down: itself, its slug, every list, search and its comments", () => {
+test("an article going live or down: itself, its slug, every list, search, its comments and its live blog", () => {
   expect(articleVisibilityChanged(7, "a-slug")).toEqual([
     "Article:7",
     "slug:a-slug",
     "articles",
     "search",
     "comments:7",
+    "live:7",
   ]);
 });
 
@@ -49,21 +51,31 @@ test("a comment becoming public or not: its thread and itself", () => {
   expect(commentVisibilityChanged(7, 9)).toEqual(["comments:7", "Comment:9"]);
 });
 
+test("a live-blog entry changing: the blog's lists and the entry", () => {
+  expect(liveBlogChanged(7, 11)).toEqual(["live:7", "LiveEntry:11"]);
+});
+
 test("a feed event from another instance purges what the write purged there", () => {
-  expect(purgeTagsFor({ articleId: 7, commentId: 9, article: null })).toEqual(commentVisibilityChanged(7, 9));
-  expect(purgeTagsFor({ articleId: 7, commentId: 9, article: { slug: "a-slug" } })).toEqual([
+  expect(purgeTagsFor({ articleId: 7, commentId: 9, entryId: null, article: null })).toEqual(
+    commentVisibilityChanged(7, 9),
+  );
+  expect(purgeTagsFor({ articleId: 7, commentId: 9, entryId: null, article: { slug: "a-slug" } })).toEqual([
     "comments:7",
     "Comment:9",
   ]);
-  expect(purgeTagsFor({ articleId: 7, commentId: null, article: { slug: "a-slug" } })).toEqual(
+  expect(purgeTagsFor({ articleId: 7, commentId: null, entryId: 11, article: { slug: "a-slug" } })).toEqual(
+    liveBlogChanged(7, 11),
+  );
+  expect(purgeTagsFor({ articleId: 7, commentId: null, entryId: null, article: { slug: "a-slug" } })).toEqual(
     articleVisibilityChanged(7, "a-slug"),
   );
   // An article event whose article is gone (deleted since): everything but a slug.
-  expect(purgeTagsFor({ articleId: 7, commentId: null, article: null })).toEqual([
+  expect(purgeTagsFor({ articleId: 7, commentId: null, entryId: null, article: null })).toEqual([
     "Article:7",
     "articles",
     "search",
     "comments:7",
+    "live:7",
   ]);
 });
 
