@@ -117,9 +117,16 @@ export class LiveBlogWriteService {
   }
 
   /** Edits an entry in place (it keeps its place: publishedAt never changes). */
-  async update(viewer: Viewer | null, id: number, input: UpdateLiveEntryInput): Promise<LiveEntry> {
+  async update(viewer: Viewer | null, globalId: string, input: UpdateLiveEntryInput): Promise<LiveEntry> {
     const caller = requireRole(viewer, Role.WRITER);
     const errors = new InputErrors();
+    // The id is checked with the fields, so that every problem is named at once.
+    let id = 0;
+    try {
+      id = expectGlobalId("LiveEntry", globalId, "id");
+    } catch {
+      errors.add("id", "not a valid LiveEntry id");
+    }
     for (const field of ["body", "isKeyEvent", "authorSlugs"] as const) {
       if (input[field] === null) errors.add(field, "cannot be null; leave it out to keep it");
     }

@@ -115,7 +115,7 @@ export class LiveBlogWriteResolver {
     @Arg("id", () => ID, ENTRY_ID) id: string,
     @Arg("input", () => UpdateLiveEntryInput, { description: "What changes." }) input: UpdateLiveEntryInput,
   ): Promise<LiveEntry> {
-    return ctx.services.liveBlogWrite.update(ctx.viewer, expectGlobalId("LiveEntry", id, "id"), input);
+    return ctx.services.liveBlogWrite.update(ctx.viewer, id, input);
   }
 
   @Authorized(Role.WRITER)
