@@ -126,6 +126,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     logger,
     ttlSeconds: config.responseCacheTtlSeconds,
     enabled: config.responseCache,
+    checks: [config.queryLimits, config.introspection, config.production],
   });
   if (cacheStore instanceof MemoryCacheStore && bus!.kind === "redis") {
     // Writes on other instances purge this instance's memory cache through the feed.
@@ -185,6 +186,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     logger,
     metrics,
     pipeline,
+    responseCache,
     ready,
   });
   httpServer.on("request", (req, res) => void handler(req, res));

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer, HTTPGraphQLRequest } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import type { Logger } from "pino";
+import type { ResponseCache } from "../cache/response-cache";
 import type { Config } from "../config";
 import type { Context } from "../context";
 import { createContext } from "../context";
@@ -26,6 +27,8 @@ export interface HttpHandlerDeps {
   metrics: Metrics;
   /** The request checks; Apollo runs the later stages (apollo-plugin.ts), this handler the source stage. */
   pipeline: RequestPipeline;
+  /** Answers a stored anonymous query before Apollo parses it (src/cache/response-cache.ts). */
+  responseCache: Pick<ResponseCache, "answer">;
   /** Whether the service can answer (the database); checks also report a degraded Redis. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -106,6 +109,17 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         return sendJson(res, 400, { errors: pipeline.maskErrors([error]) });
       }
     }
+    const stored = await storedAnswer(req, url, headers, body);
+    if (stored) {
+      scope.operationName = stored.operationName;
+      res.writeHead(200, {
+        "cache-control": stored.cacheControl,
+        "x-cache": "HIT",
+        "content-type": stored.contentType,
+      });
+      res.end(req.method === "HEAD" ? undefined : stored.body);
+      return;
+    }
     const request: HTTPGraphQLRequest = {
       // HEAD is answered as GET would be (Node sends no body for it).
       method: req.method === "HEAD" ? "GET" : (req.method ?? "GET"),
@@ -134,6 +148,38 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  };
+
+  /** A cache hit, found from the raw request; null when Apollo must run it (including every malformed request). */
+  const storedAnswer = (req: IncomingMessage, url: URL, headers: HeaderMap, body: unknown) => {
+    let fields: Record<string, unknown>;
+    if (req.method === "POST") {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
+      fields = body as Record<string, unknown>;
+    } else {
+      const { searchParams } = url;
+      const variables = searchParams.get("variables");
+      let parsed: unknown;
+      try {
+        parsed = variables === null ? undefined : JSON.parse(variables);
+      } catch {
+        return null;
+      }
+      fields = {
+        query: searchParams.get("query") ?? undefined,
+        operationName: searchParams.get("operationName") ?? undefined,
+        variables: parsed,
+        extensions: searchParams.get("extensions") ?? undefined,
+      };
+    }
+    return deps.responseCache.answer({
+      authorization: headers.get("authorization"),
+      accept: headers.get("accept"),
+      query: fields.query,
+      operationName: fields.operationName,
+      variables: fields.variables,
+      extensions: fields.extensions,
+    });
   };
 
   const page = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers = {}) => {

@@ -38,6 +38,11 @@ export class Metrics {
     help: "Anonymous read queries answered from the response cache",
     registers: [this.registry],
   });
+  readonly cacheHitsBeforeParse = new Counter({
+    name: "newsgraph_cache_hits_before_parse_total",
+    help: "The cache hits answered from the raw request, before parsing and validation (part of newsgraph_cache_hits_total)",
+    registers: [this.registry],
+  });
   readonly cacheMisses = new Counter({
     name: "newsgraph_cache_misses_total",
     help: "Cacheable read queries that had to be executed",

@@ -90,10 +90,15 @@ describe.each(STORES)("response cache, %s: serving", (_name, store) => {
       const variables = { first: 2 };
       const res = await server.request(doc, variables);
       expect(xCache(res)).toBe("MISS");
-      // The key the plugin derives: the query's hash, the operation name and the variables.
+      // The key the plugin derives: the fingerprint of the request checks' settings, the query's hash,
+      // the operation name the request gave (none here) and the variables.
+      const { queryLimits, introspection, production } = server.config;
+      const checks = createHash("sha256")
+        .update(JSON.stringify([queryLimits, introspection, production]))
+        .digest("hex");
       const queryHash = createHash("sha256").update(print(doc)).digest("hex");
       const key = createHash("sha256")
-        .update(JSON.stringify([queryHash, "CacheArticleList", variables]))
+        .update(JSON.stringify([checks, queryHash, null, variables]))
         .digest("hex");
       const ttl = await watch.ttl(key);
       if (!store.redisUrl) {
