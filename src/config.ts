@@ -32,6 +32,8 @@ export interface Config {
   /** Put before every Redis key and channel, ahead of the database's own deployment id. */
   readonly redisPrefix: string;
   readonly dbPoolSize: number;
+  /** Reads run as named prepared statements on PostgreSQL (off behind PgBouncer in transaction mode). */
+  readonly dbPreparedStatements: boolean;
   /** Server-side cap on any SQL statement, so no request hangs on a sick database. */
   readonly statementTimeoutMs: number;
   readonly logLevel: string;
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisTimeoutMs: int(env, "REDIS_TIMEOUT_MS", 500, 10, 60_000),
     redisPrefix: redisPrefix(env),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 1000),
+    dbPreparedStatements: bool(env, "DB_PREPARED_STATEMENTS", true),
     statementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 0),
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     commentModeration: oneOf(env, "COMMENT_MODERATION", ["post", "pre"] as const, "post"),

@@ -76,6 +76,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    preparedStatements: config.dbPreparedStatements,
     statementTimeoutMs: config.statementTimeoutMs,
     entities,
     migrations,

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import type { Pool } from "pg";
 import type { Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
 import { DataSource } from "typeorm";
 import type { Logger } from "pino";
@@ -17,7 +19,15 @@ export interface DatabaseOptions {
   logger: Logger;
   /** Who opens an embedded data directory (it is locked for one process): "server" unless told. */
   owner?: DataDirOwner;
+  /**
+   * Reads with parameters outside transactions run as named prepared statements on PostgreSQL
+   * (parsed and planned once per connection). Off for PgBouncer in transaction mode. Default on.
+   */
+  preparedStatements?: boolean;
 }
+
+/** Distinct statement texts given a name per process; any further text runs unnamed (bounds every connection's cache). */
+const MAX_PREPARED = 256;
 
 /** Runs SQL and answers rows: for SELECT, and for INSERT/UPDATE/DELETE ... RETURNING alike. */
 export interface Queryable {
@@ -40,7 +50,10 @@ export class Database implements Queryable {
     readonly kind: "postgres" | "pglite",
     private readonly logger: Logger,
     private readonly stopEmbedded?: () => Promise<void>,
+    private readonly prepare = false,
   ) {}
+
+  private readonly statementNames = new Map<string, string>();
 
   /** Connects (starting the embedded database when no URL is given); runs no migrations. */
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -77,11 +90,28 @@ export class Database implements Queryable {
       await embedded?.stop();
       throw error;
     }
-    return new Database(dataSource, counter, embedded ? "pglite" : "postgres", options.logger, embedded?.stop);
+    return new Database(
+      dataSource,
+      counter,
+      embedded ? "pglite" : "postgres",
+      options.logger,
+      embedded?.stop,
+      !embedded && options.preparedStatements !== false,
+    );
   }
 
   /** Runs a raw statement outside any transaction. */
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const name = params.length > 0 ? this.statementName(sql) : undefined;
+    if (name) {
+      this.dataSource.logger.logQuery(sql, params);
+      try {
+        return (await this.pool.query({ name, text: sql, values: params })).rows as T[];
+      } catch (error) {
+        this.dataSource.logger.logQueryError(error as Error, sql);
+        throw error;
+      }
+    }
     const runner = this.dataSource.createQueryRunner();
     try {
       // The structured result gives rows for every command (TypeORM's plain one wraps UPDATE results).
@@ -116,6 +146,25 @@ export class Database implements Queryable {
       }
     }
     return result;
+  }
+
+  /**
+   * The name a statement text is prepared under (the same on every connection), or undefined:
+   * when statements are not prepared, or MAX_PREPARED texts already have names.
+   */
+  private statementName(sql: string): string | undefined {
+    if (!this.prepare) return undefined;
+    let name = this.statementNames.get(sql);
+    if (name === undefined && this.statementNames.size < MAX_PREPARED) {
+      name = `ng_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+      this.statementNames.set(sql, name);
+    }
+    return name;
+  }
+
+  /** node-postgres' pool under TypeORM's driver. */
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   /** Connections of the pool, for /metrics. */
