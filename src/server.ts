@@ -274,7 +274,13 @@ function replicaPurger(store: Purger, db: Database): Purger {
   return {
     async purge(tags) {
       await store.purge(tags);
-      replicas.afterReplay(() => store.purge(tags)).catch(() => {});
+      // Awaited (one small statement on the primary): the writer's read-your-writes pin, set as the
+      // mutation answers, is then never released before this second purge has run.
+      await replicas
+        .afterReplay(() => store.purge(tags))
+        .catch((error) => {
+          db.logger.error({ err: error }, "could not read the primary's position for the second purge");
+        });
     },
   };
 }

@@ -5,6 +5,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
 import type { Metrics } from "../shared/metrics";
+import { requestScope } from "../shared/request-scope";
 import { maxAgeOf } from "./cache-policy";
 import type { CacheStore } from "./cache-store";
 import type { Purger } from "./cache-tags";
@@ -46,7 +47,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             .update(JSON.stringify([queryHash, operationName ?? null, request.variables ?? {}]))
             .digest("hex");
           epoch = await store.epoch();
-          const cached = await store.get(key);
+          // A writer whose write the replicas have not replayed yet must not get a copy from before it.
+          const cached = requestScope.getStore()?.freshRead ? null : await store.get(key);
           if (cached !== null) {
             hit = true;
             metrics.cacheHits.inc();

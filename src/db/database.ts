@@ -44,7 +44,7 @@ export class Database implements Queryable {
     /** Statements sent: what SQL-count tests and benchmarks read (the difference around one request). */
     readonly sql: SqlCounter,
     readonly kind: "postgres" | "pglite",
-    private readonly logger: Logger,
+    readonly logger: Logger,
     private readonly stopEmbedded?: () => Promise<void>,
     /** Statements sent to the primary alone (`sql` counts the replicas' too). */
     readonly primarySql: SqlCounter = sql,

@@ -131,6 +131,15 @@ export class ReadReplicas {
     return replica;
   }
 
+  /**
+   * Whether this client wrote something the replicas have not all replayed yet.
+   * Its reads skip cached answers too: one a lagging replica gave after the
+   * write's first purge would show it the past (the second purge has not run).
+   */
+  awaitsOwnWrite(client: string): boolean {
+    return this.pins.has(client);
+  }
+
   /** Read-your-writes: after a write by this client, its reads go to the primary until its replica has replayed it. */
   async noteWrite(client: string): Promise<void> {
     const lsn = await this.options.primaryLsn();
@@ -201,7 +210,7 @@ export class ReadReplicas {
     this.probing ??= (async () => {
       try {
         await Promise.all(this.replicas.map((r) => this.probeOne(r)));
-        this.release();
+        await this.release();
       } finally {
         this.probing = undefined;
       }
@@ -236,17 +245,20 @@ export class ReadReplicas {
     }
   }
 
-  private release(): void {
+  /** Runs the work the replicas' positions allow, then lets the writers it covered read from replicas again. */
+  private async release(): Promise<void> {
     const serving = this.replicas.filter((r) => r.up);
     const floor = serving.length ? serving.reduce((m, r) => (r.replayed < m ? r.replayed : m), CURRENT) : CURRENT;
-    for (const [client, lsn] of this.pins) if (lsn <= floor) this.pins.delete(client);
     const due = this.waiters.filter((w) => w.lsn <= floor);
-    if (!due.length) return;
     this.waiters = this.waiters.filter((w) => w.lsn > floor);
-    for (const w of due) {
-      void Promise.resolve()
-        .then(w.run)
-        .catch((error) => this.options.logger.error({ err: error }, "after-replay effect failed"));
-    }
+    // First the second purges: a writer unpinned before them could still be answered from a stale copy.
+    await Promise.all(
+      due.map((w) =>
+        Promise.resolve()
+          .then(w.run)
+          .catch((error) => this.options.logger.error({ err: error }, "after-replay effect failed")),
+      ),
+    );
+    for (const [client, lsn] of this.pins) if (lsn <= floor) this.pins.delete(client);
   }
 }

@@ -21,6 +21,8 @@ export function readRoutingPlugin(replicas: ReadReplicas, logger: Logger): Apoll
           const scope = requestScope.getStore();
           if (!scope || !anonymous || contextValue.viewer || operation?.operation !== "query") return;
           scope.readReplica = replicas.pick(contextValue.clientIp);
+          // A writer waiting for the replicas is answered from the primary, not from a cached copy either.
+          if (replicas.awaitsOwnWrite(contextValue.clientIp)) scope.freshRead = true;
         },
         async willSendResponse({ operation, contextValue }) {
           if (operation?.operation !== "mutation") return;

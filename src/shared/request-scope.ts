@@ -13,6 +13,8 @@ export interface RequestScope {
    * src/http/read-routing.ts; cleared when it fails). Unset: the primary.
    */
   readReplica?: Replica;
+  /** Answer from the database, not from the response cache (a writer awaiting its own write's replay). */
+  freshRead?: boolean;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -7,6 +7,7 @@
  * replay is paused also shows it in the data (it answers from before a write).
  */
 import { Client } from "pg";
+import type { Config } from "../../src/config";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { Role } from "../../src/modules/auth/role";
@@ -36,12 +37,20 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
 
   interface Answer {
     status: number;
+    /** X-Cache: HIT or MISS when the response cache is on. */
+    cache: string | null;
     data?: any;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
   }
   /** One POST; `client` is the reader's address (TRUST_PROXY is on, as behind a load balancer). */
-  const gql = async (query: string, variables: object, client: string, token?: string): Promise<Answer> => {
-    const res = await fetch(server.url, {
+  const gql = async (
+    query: string,
+    variables: object,
+    client: string,
+    token?: string,
+    url = server.url,
+  ): Promise<Answer> => {
+    const res = await fetch(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -50,7 +59,7 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
       },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, ...((await res.json()) as object) };
+    return { status: res.status, cache: res.headers.get("x-cache"), ...((await res.json()) as object) };
   };
   const counts = () => ({ primary: server.db.primarySql.total, replica: server.db.replicas!.replicas[0].sql.total });
   /** Runs fn and says how many statements each pool received meanwhile. */
@@ -92,6 +101,29 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
   const comment = (body: string, client: string) =>
     gql(COMMENT, { input: { articleId, authorName: "Reader", email: `r${client}@example.com`, body } }, client);
 
+  const serverConfig = (overrides: Partial<Config> = {}) =>
+    loadConfig(
+      {},
+      {
+        databaseUrl: primary!.url("newsgraph"),
+        databaseReadUrls: [replica!.url("newsgraph")],
+        databaseReadProbeMs: 100,
+        databaseReadProbeTimeoutMs: 1000,
+        dataDir: "memory://",
+        port: 0,
+        host: "127.0.0.1",
+        seedDemo: true,
+        schedulerIntervalMs: 0,
+        trustProxy: true,
+        // Counted reads must reach a database; the cache has a test of its own below.
+        responseCache: false,
+        commentRateLimit: 100,
+        dbPoolSize: 5,
+        logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+        ...overrides,
+      },
+    );
+
   beforeAll(async () => {
     try {
       primary = await startPrivatePostgres();
@@ -100,26 +132,7 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
       await c.query("CREATE DATABASE newsgraph");
       await c.end();
       replica = await startPrivateReplica(primary);
-      const config = loadConfig(
-        {},
-        {
-          databaseUrl: primary.url("newsgraph"),
-          databaseReadUrls: [replica.url("newsgraph")],
-          databaseReadProbeMs: 100,
-          databaseReadProbeTimeoutMs: 1000,
-          dataDir: "memory://",
-          port: 0,
-          host: "127.0.0.1",
-          seedDemo: true,
-          schedulerIntervalMs: 0,
-          trustProxy: true,
-          // Counted reads must reach a database; the cache's own tests cover hits.
-          responseCache: false,
-          commentRateLimit: 100,
-          dbPoolSize: 5,
-          logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
-        },
-      );
+      const config = serverConfig();
       server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-test") });
       await server.start();
       await insertAuthor(server.db, { slug: "replica-editor", name: "Replica Editor" });
@@ -262,6 +275,57 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
       const own = await sent(() => gql(ARTICLE, { slug: articleSlug }, "10.0.6.1"));
       expect(own.result.data.article.comments.nodes.map((n: { body: string }) => n.body)).toContain(body);
       expect([own.primary, own.replica > 0]).toEqual([0, true]);
+    });
+  });
+
+  describe("with the response cache", () => {
+    let cached: NewsgraphServer;
+    beforeAll(async () => {
+      cached = await createServer(serverConfig({ responseCache: true }), {
+        logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "newsgraph-test"),
+      });
+      await cached.start();
+      await caughtUp();
+      await onReplica("SELECT pg_wal_replay_pause()");
+    });
+    afterAll(async () => {
+      await onReplica("SELECT pg_wal_replay_resume()");
+      await cached?.stop();
+    });
+
+    it("a stale answer a lagging replica gave is purged again once the replica has replayed the write", async () => {
+      const read = (client: string) => gql(ARTICLE, { slug: articleSlug }, client, undefined, cached.url);
+      const bodies = (a: Answer) => a.data.article.comments.nodes.map((n: { body: string }) => n.body);
+      const body = `Cached while lagging ${Date.now()}`;
+      const posted = await gql(
+        COMMENT,
+        { input: { articleId, authorName: "Reader", email: "cache@example.com", body } },
+        "10.0.8.1",
+        undefined,
+        cached.url,
+      );
+      expect(posted.data.addComment.comment.status).toBe("APPROVED");
+      // The first purge has run; another reader's miss reads the lagging replica and is stored.
+      const stale = await read("10.0.8.2");
+      expect([stale.cache, bodies(stale).includes(body)]).toEqual(["MISS", false]);
+      expect((await read("10.0.8.3")).cache).toBe("HIT");
+      // The writer itself is not answered from that copy: its reads go to the primary, past the cache
+      // (and its fresh answer replaces the copy, so the second purge is watched with another reader's query).
+      const own = await read("10.0.8.1");
+      expect([own.cache, bodies(own).includes(body)]).toEqual(["MISS", true]);
+      const other = (client: string) =>
+        gql(ARTICLE.replace("first: 50", "first: 49"), { slug: articleSlug }, client, undefined, cached.url);
+      expect(await other("10.0.8.2")).toMatchObject({ cache: "MISS" });
+      expect(bodies(await other("10.0.8.3"))).not.toContain(body);
+      await onReplica("SELECT pg_wal_replay_resume()");
+      const fresh = await waitFor(
+        async () => {
+          const a = await other("10.0.8.2");
+          return bodies(a).includes(body) ? a : undefined;
+        },
+        () => "the second purge, once the replica has replayed the comment",
+      );
+      expect(fresh.cache).toBe("MISS");
     });
   });
 
