@@ -100,6 +100,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     pool: () => db.poolStats(),
     statements: () => db.sql.total,
     redisUp: config.redisUrl ? () => redisHealthy() : undefined,
+    replicasUp: db.replicas ? () => db.replicas!.replicas.map((r) => ({ name: r.name, up: r.up })) : undefined,
   });
   const redisHealthy = () => Boolean(redis?.healthy() && bus?.healthy());
   try {

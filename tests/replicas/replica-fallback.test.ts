@@ -52,6 +52,9 @@ describeOnPostgres("a replica that fails a read (PostgreSQL only; skipped on PGl
     expect(authenticated.res.json.data.articles.nodes).toHaveLength(3);
     expect([authenticated.replica, authenticated.primary > 0]).toEqual([0, true]);
     expect(await readyz()).toMatchObject({ status: "ready", readReplicas: "up" });
+    const name = server.db.replicas!.replicas[0].name;
+    const metrics = await (await fetch(server.url.replace(/\/graphql$/, "/metrics"))).text();
+    expect(metrics).toContain(`newsgraph_db_replica_up{replica="${name}"} 1`);
   });
 
   it("retries the read on the primary (the request does not fail) and marks the replica down until a probe passes", async () => {
@@ -66,6 +69,8 @@ describeOnPostgres("a replica that fails a read (PostgreSQL only; skipped on PGl
     expect(failed.primary).toBeGreaterThan(0);
     expect(replica.up).toBe(false);
     expect(await readyz()).toMatchObject({ status: "ready", readReplicas: "degraded", readReplicasDown: replica.name });
+    const metrics = await (await fetch(server.url.replace(/\/graphql$/, "/metrics"))).text();
+    expect(metrics).toContain(`newsgraph_db_replica_up{replica="${replica.name}"} 0`);
     // Down: nothing is sent to it any more.
     const next = await read();
     expect([next.replica, next.primary > 0]).toEqual([0, true]);
