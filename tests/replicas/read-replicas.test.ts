@@ -185,11 +185,12 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
   });
 
   describe("while the replica lags (replay paused)", () => {
-    beforeAll(async () => {
+    // Each test pauses a replica that has caught up (so they pass in any order), and resumes it after.
+    beforeEach(async () => {
       await caughtUp();
       await onReplica("SELECT pg_wal_replay_pause()");
     });
-    afterAll(async () => {
+    afterEach(async () => {
       await onReplica("SELECT pg_wal_replay_resume()");
     });
 
@@ -285,11 +286,15 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
         logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "newsgraph-test"),
       });
       await cached.start();
+    });
+    beforeEach(async () => {
       await caughtUp();
       await onReplica("SELECT pg_wal_replay_pause()");
     });
-    afterAll(async () => {
+    afterEach(async () => {
       await onReplica("SELECT pg_wal_replay_resume()");
+    });
+    afterAll(async () => {
       await cached?.stop();
     });
 

@@ -26,7 +26,8 @@ describeOnPostgres("a replica that fails a read (PostgreSQL only; skipped on PGl
 
   let database: TestDatabase;
 
-  beforeAll(async () => {
+  // A server per test: the second one breaks its replica.
+  beforeEach(async () => {
     database = await createTestDatabase();
     server = await startTestServer({
       databaseUrl: database.databaseUrl,
@@ -35,7 +36,7 @@ describeOnPostgres("a replica that fails a read (PostgreSQL only; skipped on PGl
       responseCache: false,
     });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     try {
       await server?.stop();
     } finally {
