@@ -140,7 +140,13 @@ export class ReadReplicas {
     return this.pins.has(client);
   }
 
-  /** Read-your-writes: after a write by this client, its reads go to the primary until its replica has replayed it. */
+  /**
+   * Read-your-writes: after a write by this client, its reads go to the primary
+   * until its replica has replayed it. Also called after a pinned client's read
+   * (which the primary answered): the pin moves up to what that read may have
+   * seen, so the client never steps back to an older replica afterwards (a
+   * `feedCursor` it read there stays at or below the data it reads next).
+   */
   async noteWrite(client: string): Promise<void> {
     const lsn = await this.options.primaryLsn();
     this.pins.delete(client);
@@ -224,6 +230,9 @@ export class ReadReplicas {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error("probe timed out")), this.options.probeTimeoutMs);
       });
+      // A replica that is down comes back only once past what the primary held before this probe: its
+      // clients read the primary meanwhile, and must not step back to older data.
+      const target = replica.up ? 0n : await Promise.race([this.options.primaryLsn(), timeout]);
       const rows = await Promise.race([
         replica.pool.query<{ lsn: string | null; standby: boolean }>(
           "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_is_in_recovery() AS standby",
@@ -232,8 +241,7 @@ export class ReadReplicas {
       ]);
       const row = rows.rows[0];
       replica.replayed = row.standby && row.lsn ? parseLsn(row.lsn) : CURRENT;
-      // Back only once past every write this instance saw while it was away: it must not serve older data.
-      if (!replica.up && replica.replayed >= this.newestWrite) {
+      if (!replica.up && replica.replayed >= target && replica.replayed >= this.newestWrite) {
         replica.up = true;
         replica.lastError = undefined;
         this.options.logger.info({ replica: replica.name }, "read replica up");

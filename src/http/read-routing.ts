@@ -25,8 +25,11 @@ export function readRoutingPlugin(replicas: ReadReplicas, logger: Logger): Apoll
           if (replicas.awaitsOwnWrite(contextValue.clientIp)) scope.freshRead = true;
         },
         async willSendResponse({ operation, contextValue }) {
-          if (operation?.operation !== "mutation") return;
-          // Before the answer leaves: the client's next read must already know.
+          // A pinned client's read came from the primary: its pin moves up to what that read saw.
+          const pinnedRead = operation?.operation === "query" && requestScope.getStore()?.freshRead;
+          if (operation?.operation !== "mutation" && !pinnedRead) return;
+          // Before the answer leaves: the client's next read must already know. (Written by one client, read
+          // back by the same; a read moves the pin forward, never back: noteWrite takes the primary's position now.)
           try {
             await replicas.noteWrite(contextValue.clientIp);
           } catch (error) {

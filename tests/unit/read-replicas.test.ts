@@ -111,6 +111,22 @@ describe("ReadReplicas.pick", () => {
     await r.stop();
   });
 
+  it("a pinned client's read from the primary moves its pin up to the primary's position then", async () => {
+    const r = make(1);
+    const [replica] = r.replicas;
+    [replica.up, replica.replayed] = [true, 0n];
+    lsn = 200n;
+    await r.noteWrite("9.9.9.9");
+    lsn = 250n; // others wrote meanwhile; the pinned client's next read (primary) may have seen it
+    expect(r.awaitsOwnWrite("9.9.9.9")).toBe(true);
+    await r.noteWrite("9.9.9.9");
+    replica.replayed = 200n;
+    expect(r.pick("9.9.9.9")).toBeUndefined(); // past the write, but not past what it read
+    replica.replayed = 250n;
+    expect(r.pick("9.9.9.9")).toBe(replica);
+    await r.stop();
+  });
+
   it("with no replicas configured, everything reads the primary", async () => {
     const r = make(0);
     expect(r.pick("1.2.3.4")).toBeUndefined();
