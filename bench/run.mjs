@@ -7,6 +7,8 @@
 //   dataloaders  DataLoaders on, response cache off (the baseline)
 //   n+1          DataLoaders off (BENCH_DATALOADERS=false), cache off
 //   cached       DataLoaders on, response cache on (RESPONSE_CACHE=true, in memory)
+// and, with --replica URL, a fourth:
+//   replica      as dataloaders, with anonymous reads on the read replica(s) (DATABASE_READ_URL)
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,6 +35,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections N   concurrent connections (default 10)
   --scenario NAME   only this scenario (repeatable): ${SCENARIOS.join(", ")}
   --variant NAME    only this server configuration (repeatable): ${VARIANTS.map((v) => v.name).join(", ")}
+  --replica URL     a streaming replica of DATABASE_URL's server (repeatable): adds the "replica"
+                    configuration, dataloaders with DATABASE_READ_URL=URL[,URL...]
   --quick           short runs, for a CI smoke test
   --no-build        use dist/ as it is (default: npm run -s build first)
   --help
@@ -49,21 +53,34 @@ function options() {
     extra: {
       scenario: { type: "string", multiple: true },
       variant: { type: "string", multiple: true },
+      replica: { type: "string", multiple: true },
       quick: { type: "boolean" },
     },
     defaults: (p) => (p.quick ? { duration: 2, warmup: 0.5 } : { duration: 10, warmup: 2 }),
   });
   const scenarios = (parsed.scenario ?? SCENARIOS).flatMap((s) => s.split(","));
   for (const s of scenarios) if (!SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (${SCENARIOS.join(", ")})`, 64);
-  const variants = (parsed.variant ?? VARIANTS.map((v) => v.name)).flatMap((s) => s.split(","));
+  const replicas = (parsed.replica ?? []).flatMap((s) => s.split(",")).filter(Boolean);
+  const known = replicas.length
+    ? [
+        ...VARIANTS,
+        {
+          name: "replica",
+          env: { RESPONSE_CACHE: "false", BENCH_DATALOADERS: "true", DATABASE_READ_URL: replicas.join(",") },
+        },
+      ]
+    : VARIANTS;
+  const variants = (parsed.variant ?? known.map((v) => v.name)).flatMap((s) => s.split(","));
   for (const v of variants) {
-    if (!VARIANTS.some((x) => x.name === v))
-      fail(`unknown variant "${v}" (${VARIANTS.map((x) => x.name).join(", ")})`, 64);
+    if (!known.some((x) => x.name === v)) {
+      const hint = v === "replica" ? " (give --replica URL)" : "";
+      fail(`unknown variant "${v}" (${known.map((x) => x.name).join(", ")})${hint}`, 64);
+    }
   }
   return {
     ...run,
     scenarios,
-    variants: VARIANTS.filter((v) => variants.includes(v.name)),
+    variants: known.filter((v) => variants.includes(v.name)),
     quick: Boolean(parsed.quick),
   };
 }
@@ -404,6 +421,17 @@ function ratios(rows) {
     const base = get(s, "dataloaders");
     const n1 = get(s, "n+1");
     const cached = get(s, "cached");
+    const replica = get(s, "replica");
+    if (base && replica) {
+      out.push({
+        name: `${s}: with read replica vs primary alone throughput`,
+        value: ratio(replica.rps, base.rps),
+        unit: "x",
+        detail:
+          `${fmt(replica.rps)} vs ${fmt(base.rps)} req/s; p99 ${ms(replica.p99)} vs ${ms(base.p99)} ms; ` +
+          `${replica.replicaShare === undefined ? "?" : Math.round(replica.replicaShare * 100)}% of statements on replicas`,
+      });
+    }
     if (base && n1) {
       out.push({
         name: `${s}: DataLoaders vs N+1 throughput`,
@@ -516,8 +544,13 @@ async function main() {
         const scenario = all[name];
         const found = await sampleCheck(server.url, scenario, f, reference);
         for (const p of found) problems.push(`${name}/${variant.name}: ${p}`);
+        const onReplicas = () => (server.db.replicas?.replicas ?? []).reduce((n, x) => n + x.sql.total, 0);
+        const [allBefore, replicasBefore] = [server.db.sql.total, onReplicas()];
         const r = await measure(server, scenario, opts);
+        const sent = server.db.sql.total - allBefore;
         const row = { scenario: name, variant: variant.name, ...r };
+        // Warm-up included: the share of statements the replicas answered (the rest went to the primary).
+        if (server.db.replicas) row.replicaShare = sent ? (onReplicas() - replicasBefore) / sent : 0;
         rows.push(row);
         console.log(
           `${name.padEnd(12)} ${variant.name.padEnd(12)} ${fmt(r.rps).padStart(7)} req/s  ` +

@@ -22,6 +22,15 @@ export interface Config {
   readonly metricsHost: string;
   /** PostgreSQL connection string; when absent an embedded PGlite database under dataDir is used. */
   readonly databaseUrl: string | undefined;
+  /**
+   * Read replicas (DATABASE_READ_URL, comma-separated; PostgreSQL only, with DATABASE_URL): anonymous
+   * queries read from one of them, everything else from the primary (src/db/read-replicas.ts).
+   */
+  readonly databaseReadUrls: readonly string[];
+  /** How often each replica is probed (and its replay position read), in ms. */
+  readonly databaseReadProbeMs: number;
+  /** Bound on every probe; a replica that does not answer in time is marked down. */
+  readonly databaseReadProbeTimeoutMs: number;
   /** Where the embedded database lives; "memory://" keeps it in memory only. */
   readonly dataDir: string;
   /** Fill an empty database with demo content on start. */
@@ -132,6 +141,29 @@ function redisPrefix(env: Env): string {
   return raw;
 }
 
+/** DATABASE_READ_URL: postgres:// URLs, comma-separated; only next to DATABASE_URL (PGlite has no replicas). */
+function readUrls(env: Env, databaseUrl: string | undefined): string[] {
+  const urls = (env.DATABASE_READ_URL ?? "")
+    .split(",")
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length && !databaseUrl) {
+    throw new ConfigError("DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replicas)");
+  }
+  urls.forEach((u, i) => {
+    let ok = false;
+    try {
+      const url = new URL(u);
+      ok = (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      ok = false;
+    }
+    // The value may hold a password: name its position, never repeat it.
+    if (!ok) throw new ConfigError(`DATABASE_READ_URL entry ${i + 1} is not a postgres:// URL with a host`);
+  });
+  return urls;
+}
+
 /** Parses configuration from an environment map (process.env by default). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const production = env.NODE_ENV === "production";
@@ -143,6 +175,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0, 0, 65535) : undefined,
     metricsHost: env.METRICS_HOST || env.HOST || "0.0.0.0",
     databaseUrl,
+    databaseReadUrls: readUrls(env, databaseUrl),
+    databaseReadProbeMs: int(env, "DATABASE_READ_PROBE_MS", 1000, 50, 600_000),
+    databaseReadProbeTimeoutMs: int(env, "DATABASE_READ_PROBE_TIMEOUT_MS", 1000, 10, 60_000),
     dataDir: env.DATA_DIR || "./data",
     seedDemo: bool(env, "SEED_DEMO", databaseUrl === undefined),
     redisUrl: env.REDIS_URL || undefined,

@@ -8,6 +8,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { CacheStore } from "./cache/cache-store";
 import { MemoryCacheStore, RedisCacheStore } from "./cache/cache-store";
+import type { Purger } from "./cache/cache-tags";
 import { purgeTagsFor } from "./cache/cache-tags";
 import { responseCachePlugin } from "./cache/response-cache";
 import { FeedEventKind } from "./db/outbox";
@@ -17,6 +18,7 @@ import { Database } from "./db/database";
 import { deploymentRedis } from "./db/deployment";
 import { trackHttpConnections } from "./http/drain";
 import { createHttpHandler } from "./http/http-handler";
+import { readRoutingPlugin } from "./http/read-routing";
 import { apolloOptions, pipelinePlugin } from "./pipeline/apollo-plugin";
 import { createRequestPipeline } from "./pipeline/request-pipeline";
 import type { Logger } from "./logger";
@@ -81,6 +83,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     entities,
     migrations,
     logger,
+    readUrls: config.databaseReadUrls,
+    readProbeMs: config.databaseReadProbeMs,
+    readProbeTimeoutMs: config.databaseReadProbeTimeoutMs,
   });
   let redis: RedisLink | undefined;
   let bus: Bus | undefined;
@@ -96,6 +101,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     pool: () => db.poolStats(),
     statements: () => db.sql.total,
     redisUp: config.redisUrl ? () => redisHealthy() : undefined,
+    replicasUp: db.replicas ? () => db.replicas!.replicas.map((r) => ({ name: r.name, up: r.up })) : undefined,
   });
   const redisHealthy = () => Boolean(redis?.healthy() && bus?.healthy());
   try {
@@ -105,7 +111,16 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     bus = await createBus(redis, logger);
     limiter = redis ? new RedisRateLimiter(redis, clock, logger) : new MemoryRateLimiter(clock);
     cacheStore = redis ? new RedisCacheStore(redis, logger) : new MemoryCacheStore(config.responseCacheMaxEntries);
-    services = createServices({ config, db, bus, clock, limiter, logger, metrics, cache: cacheStore });
+    services = createServices({
+      config,
+      db,
+      bus,
+      clock,
+      limiter,
+      logger,
+      metrics,
+      cache: replicaPurger(cacheStore, db),
+    });
     if (config.seedDemo) {
       const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
       if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(db, services.auth);
@@ -133,7 +148,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     // Writes on other instances purge this instance's memory cache through the feed.
     services.feedDispatcher.listen({
       kinds: new Set(Object.values(FeedEventKind)),
-      deliver: (e) => void cacheStore!.purge(purgeTagsFor(e)),
+      deliver: (e) => void replicaPurger(cacheStore!, db).purge(purgeTagsFor(e)),
     });
   }
   const httpServer = createHttpServer();
@@ -158,6 +173,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       ApolloServerPluginCacheControlDisabled(),
       responseCache,
       pipelinePlugin(pipeline),
+      ...(db.replicas ? [readRoutingPlugin(db.replicas, logger)] : []),
     ],
   });
 
@@ -178,6 +194,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     // Without Redis the instance still serves everything (local limits, no shared cache, the feed
     // polls the database): failing readiness would take every instance out at once. Report it only.
     if (config.redisUrl) checks.redis = redisHealthy() ? "up" : "degraded";
+    // Likewise a read replica that is down: its reads go to the primary. Named, so the operator knows which.
+    const replicasDown = db.replicas?.down();
+    if (replicasDown) checks.readReplicas = replicasDown.length ? "degraded" : "up";
+    if (replicasDown?.length) checks.readReplicasDown = replicasDown.join(", ");
     return { ok, checks };
   };
   const { handler, metricsHandler } = createHttpHandler({
@@ -188,6 +208,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     metrics,
     pipeline,
     responseCache,
+    awaitsOwnWrite: db.replicas ? (ip) => db.replicas!.awaitsOwnWrite(ip) : undefined,
     ready,
   });
   httpServer.on("request", (req, res) => void handler(req, res));
@@ -243,6 +264,28 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await cacheStore!.close();
       redis?.close();
       await db.close();
+    },
+  };
+}
+
+/**
+ * With read replicas, every purge is made twice: at once (after the commit, as
+ * always) and again once the replicas have replayed the write, which removes
+ * anything a lagging replica answered with pre-write data in between.
+ */
+function replicaPurger(store: Purger, db: Database): Purger {
+  const replicas = db.replicas;
+  if (!replicas) return store;
+  return {
+    async purge(tags) {
+      await store.purge(tags);
+      // Awaited (one small statement on the primary): the writer's read-your-writes pin, set as the
+      // mutation answers, is then never released before this second purge has run.
+      await replicas
+        .afterReplay(() => store.purge(tags))
+        .catch((error) => {
+          db.logger.error({ err: error }, "could not read the primary's position for the second purge");
+        });
     },
   };
 }

@@ -6,6 +6,7 @@ import Negotiator from "negotiator";
 import type { Logger } from "pino";
 import type { Context } from "../context";
 import type { Metrics } from "../shared/metrics";
+import { requestScope } from "../shared/request-scope";
 import { maxAgeOf } from "./cache-policy";
 import type { CacheStore } from "./cache-store";
 import type { Purger } from "./cache-tags";
@@ -28,6 +29,8 @@ export interface ResponseCacheOptions {
 /** What the HTTP handler knows of a request before anything parses it. */
 export interface RawRequest {
   authorization: string | undefined;
+  /** A writer whose write the read replicas have not replayed yet: never a cached copy (read-your-writes). */
+  fresh: boolean;
   accept: string | undefined;
   query: unknown;
   operationName: unknown;
@@ -99,7 +102,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
     purge: (tags) => store.purge(tags),
     async answer(request) {
       const { query, operationName, variables } = request;
-      if (!options.enabled || request.authorization || request.extensions !== undefined) return null;
+      if (!options.enabled || request.authorization || request.fresh || request.extensions !== undefined) return null;
       if (typeof query !== "string" || (operationName != null && typeof operationName !== "string")) return null;
       if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return null;
       const contentType = contentTypeFor(request.accept);
@@ -131,7 +134,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
           if (maxAge <= 0 || !options.enabled || !queryHash) return null;
           key = responseKey(queryHash, request.operationName, request.variables);
           epoch = await store.epoch();
-          const cached = await store.get(key);
+          // A writer whose write the replicas have not replayed yet must not get a copy from before it.
+          const cached = requestScope.getStore()?.freshRead ? null : await store.get(key);
           const entry = cached === null ? null : decodeEntry(cached);
           if (entry) {
             hit = true;

@@ -7,6 +7,8 @@ import { SnakeNamingStrategy } from "./naming";
 import { SqlCounter } from "./sql-counter";
 import type { DataDirOwner } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./pglite";
+import { parseLsn, ReadReplicas } from "./read-replicas";
+import { requestScope } from "../shared/request-scope";
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent, embedded PGlite under dataDir. */
@@ -17,6 +19,10 @@ export interface DatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   logger: Logger;
+  /** Read replicas (PostgreSQL only): anonymous queries read there when the request's scope names one. */
+  readUrls?: readonly string[];
+  readProbeMs?: number;
+  readProbeTimeoutMs?: number;
   /** Who opens an embedded data directory (it is locked for one process): "server" unless told. */
   owner?: DataDirOwner;
   /**
@@ -48,8 +54,12 @@ export class Database implements Queryable {
     /** Statements sent: what SQL-count tests and benchmarks read (the difference around one request). */
     readonly sql: SqlCounter,
     readonly kind: "postgres" | "pglite",
-    private readonly logger: Logger,
+    readonly logger: Logger,
     private readonly stopEmbedded?: () => Promise<void>,
+    /** Statements sent to the primary alone (`sql` counts the replicas' too). */
+    readonly primarySql: SqlCounter = sql,
+    /** With DATABASE_READ_URL: the replicas, their health and their replay positions. */
+    readonly replicas?: ReadReplicas,
     private readonly prepare = false,
   ) {}
 
@@ -61,6 +71,7 @@ export class Database implements Queryable {
       ? undefined
       : await startEmbeddedPostgres(options.dataDir, options.owner ?? "server");
     const counter = new SqlCounter();
+    const primaryCounter = new SqlCounter();
     const dataSource = new DataSource({
       type: "postgres",
       url: options.databaseUrl ?? embedded!.url,
@@ -69,7 +80,7 @@ export class Database implements Queryable {
       migrationsTableName: "typeorm_migrations",
       namingStrategy: new SnakeNamingStrategy(),
       synchronize: false,
-      logger: new CountingLogger(counter, options.logger),
+      logger: new CountingLogger([counter, primaryCounter], options.logger),
       extra: embedded
         ? // PGlite serves one connection: a pool of one keeps transactions apart.
           { max: 1 }
@@ -90,19 +101,64 @@ export class Database implements Queryable {
       await embedded?.stop();
       throw error;
     }
-    return new Database(
+    const urls = options.readUrls ?? [];
+    if (urls.length && embedded) throw new Error("read replicas need DATABASE_URL (PostgreSQL)");
+    const replicas = urls.length
+      ? new ReadReplicas({
+          urls,
+          poolSize: options.poolSize,
+          statementTimeoutMs: options.statementTimeoutMs,
+          probeMs: options.readProbeMs ?? 1000,
+          probeTimeoutMs: options.readProbeTimeoutMs ?? 1000,
+          logger: options.logger,
+          primaryLsn: async () => {
+            const runner = dataSource.createQueryRunner();
+            try {
+              const rows = (await runner.query("SELECT pg_current_wal_lsn()::text AS lsn", [], true)).records;
+              return parseLsn(rows[0].lsn);
+            } finally {
+              await runner.release();
+            }
+          },
+        })
+      : undefined;
+    const db = new Database(
       dataSource,
       counter,
       embedded ? "pglite" : "postgres",
       options.logger,
       embedded?.stop,
+      primaryCounter,
+      replicas,
       !embedded && options.preparedStatements !== false,
     );
+    await replicas?.start();
+    return db;
   }
 
-  /** Runs a raw statement outside any transaction. */
+  /**
+   * Runs a raw statement outside any transaction: on the replica the request's
+   * scope names (an anonymous query, src/http/read-routing.ts), else on the
+   * primary. A replica that fails is marked down and the statement, and the
+   * rest of the request, go to the primary: the request does not fail.
+   */
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     const name = params.length > 0 ? this.statementName(sql) : undefined;
+    const scope = this.replicas && requestScope.getStore();
+    const replica = scope ? scope.readReplica : undefined;
+    if (scope && replica) {
+      try {
+        this.sql.record(sql);
+        if (this.logger.isLevelEnabled("trace")) {
+          this.logger.trace({ query: sql, parameters: params.map(shape), replica: replica.name }, "sql");
+        }
+        return await replica.query<T>(sql, params, name);
+      } catch (error) {
+        this.logger.debug({ err: error, replica: replica.name }, "replica read failed; retried on the primary");
+        scope.readReplica = undefined;
+        this.replicas!.failed(replica, error);
+      }
+    }
     if (name) {
       this.dataSource.logger.logQuery(sql, params);
       try {
@@ -181,6 +237,7 @@ export class Database implements Queryable {
   }
 
   async close(): Promise<void> {
+    await this.replicas?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.stopEmbedded?.();
   }
@@ -200,12 +257,12 @@ function shape(value: unknown): unknown {
 /** Feeds every statement TypeORM sends into the counter; logs them at trace level. */
 class CountingLogger implements OrmLogger {
   constructor(
-    private readonly counter: SqlCounter,
+    private readonly counters: SqlCounter[],
     private readonly logger: Logger,
   ) {}
 
   logQuery(query: string, parameters?: unknown[]): void {
-    this.counter.record(query);
+    for (const counter of this.counters) counter.record(query);
     if (this.logger.isLevelEnabled("trace")) this.logger.trace({ query, parameters: parameters?.map(shape) }, "sql");
   }
 

@@ -29,6 +29,8 @@ export interface HttpHandlerDeps {
   pipeline: RequestPipeline;
   /** Answers a stored anonymous query before Apollo parses it (src/cache/response-cache.ts). */
   responseCache: Pick<ResponseCache, "answer">;
+  /** With read replicas: whether a client's own write is not yet on its replica (it gets no cached copy). */
+  awaitsOwnWrite?: (clientIp: string) => boolean;
   /** Whether the service can answer (the database); checks also report a degraded Redis. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -174,6 +176,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     }
     return deps.responseCache.answer({
       authorization: headers.get("authorization"),
+      fresh: deps.awaitsOwnWrite?.(clientIp(req, config.trustProxy)) ?? false,
       accept: headers.get("accept"),
       query: fields.query,
       operationName: fields.operationName,

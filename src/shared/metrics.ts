@@ -57,6 +57,8 @@ export class Metrics {
     statements: () => number;
     /** With REDIS_URL: whether Redis answers (else the fallbacks serve). */
     redisUp?: () => boolean;
+    /** With DATABASE_READ_URL: each read replica by name, and whether it serves reads. */
+    replicasUp?: () => { name: string; up: boolean }[];
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: "newsgraph_" });
     new Gauge({
@@ -104,6 +106,18 @@ export class Metrics {
         registers: [this.registry],
         collect() {
           this.set(redisUp() ? 1 : 0);
+        },
+      });
+    }
+    const replicasUp = probes.replicasUp;
+    if (replicasUp) {
+      new Gauge({
+        name: "newsgraph_db_replica_up",
+        help: "1 while a read replica serves anonymous reads; 0 while it is down and its reads go to the primary",
+        labelNames: ["replica"],
+        registers: [this.registry],
+        collect() {
+          for (const r of replicasUp()) this.set({ replica: r.name }, r.up ? 1 : 0);
         },
       });
     }

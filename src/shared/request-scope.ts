@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Replica } from "../db/read-replicas";
 
 /** Per-request facts that code far from the request (error formatting, logs) needs. */
 export interface RequestScope {
@@ -7,6 +8,13 @@ export interface RequestScope {
   operationName?: string;
   /** Whether this request reached the GraphQL endpoint (for metrics). */
   graphql?: boolean;
+  /**
+   * The read replica this request's statements go to (set for anonymous queries by
+   * src/http/read-routing.ts; cleared when it fails). Unset: the primary.
+   */
+  readReplica?: Replica;
+  /** Answer from the database, not from the response cache (a writer awaiting its own write's replay). */
+  freshRead?: boolean;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
