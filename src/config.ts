@@ -91,6 +91,24 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
+  /** Feeds, sitemaps and SEO fields (src/modules/syndication). */
+  readonly syndication: SyndicationConfig;
+}
+
+export interface SyndicationConfig {
+  /** The public site's origin (and path prefix), without a trailing slash: https://news.example. */
+  readonly siteUrl: string;
+  readonly siteName: string;
+  /** BCP 47 language of the site's articles (feeds, Google News sitemap). */
+  readonly siteLanguage: string;
+  /** An article's public URL: absolute, or a path under siteUrl, with {slug} or {id}, and {yyyy} {mm} {dd}. */
+  readonly articleUrlPattern: string;
+  /** Feed items carry the full body, or the standfirst only. */
+  readonly feedContent: "full" | "summary";
+  /** Items per feed. */
+  readonly feedSize: number;
+  /** Most URLs in one sitemap page (an id range of this width). */
+  readonly sitemapPageSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -164,6 +182,43 @@ function readUrls(env: Env, databaseUrl: string | undefined): string[] {
   return urls;
 }
 
+/** SITE_URL and ARTICLE_URL_PATTERN: an http(s) URL each article URL can be built from. */
+function syndication(env: Env): SyndicationConfig {
+  const siteUrl = (env.SITE_URL || "http://localhost:4000").replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(siteUrl) || !URL.canParse(siteUrl)) {
+    throw new ConfigError(`SITE_URL must be an http(s) URL without query or fragment, got "${env.SITE_URL}"`);
+  }
+  const articleUrlPattern = env.ARTICLE_URL_PATTERN || "/live/{slug}";
+  const placeholders = articleUrlPattern.match(/\{[^}]*\}/g) ?? [];
+  const sample = articleUrlPattern.replace(/\{(yyyy|mm|dd|slug|id)\}/g, "x");
+  if (
+    !/\{(slug|id)\}/.test(articleUrlPattern) ||
+    placeholders.some((p) => !/^\{(yyyy|mm|dd|slug|id)\}$/.test(p)) ||
+    !URL.canParse(sample.startsWith("/") ? siteUrl + sample : sample) ||
+    !/^(\/|https?:\/\/)/i.test(articleUrlPattern)
+  ) {
+    throw new ConfigError(
+      "ARTICLE_URL_PATTERN must be a path (/...) or an http(s) URL holding {slug} or {id} " +
+        `(and only {yyyy}, {mm}, {dd}, {slug}, {id}), got "${articleUrlPattern}"`,
+    );
+  }
+  const siteLanguage = env.SITE_LANGUAGE || "en";
+  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(siteLanguage)) {
+    throw new ConfigError(`SITE_LANGUAGE must be a language tag such as en or en-GB, got "${siteLanguage}"`);
+  }
+  const siteName = (env.SITE_NAME || "newsgraph").trim();
+  if (!siteName || siteName.length > 100) throw new ConfigError("SITE_NAME must hold 1 to 100 characters");
+  return {
+    siteUrl,
+    siteName,
+    siteLanguage,
+    articleUrlPattern,
+    feedContent: oneOf(env, "FEED_CONTENT", ["full", "summary"] as const, "full"),
+    feedSize: int(env, "FEED_SIZE", 20, 1, 100),
+    sitemapPageSize: int(env, "SITEMAP_PAGE_SIZE", 10_000, 100, 50_000),
+  };
+}
+
 /** Parses configuration from an environment map (process.env by default). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const production = env.NODE_ENV === "production";
@@ -221,6 +276,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: bool(env, "TRUST_PROXY", false),
     corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === "*" ? "*" : list(env, "CORS_ORIGINS"),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
+    syndication: syndication(env),
     ...overrides,
   };
   return Object.freeze(config);

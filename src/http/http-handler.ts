@@ -17,6 +17,7 @@ import type { RequestPipeline } from "../pipeline/request-pipeline";
 import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
+import { syndicationRoute } from "../modules/syndication/syndication.routes";
 import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
@@ -204,6 +205,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       scope.graphql = true;
       return graphql(req, res, url, scope);
     }
+    if (await syndicationRoute(req, res, pathname, services.syndication)) return;
     const known =
       ["/healthz", "/readyz", "/"].includes(pathname) ||
       (pathname === "/metrics" && config.metricsPort === undefined) ||

@@ -22,6 +22,7 @@ import { CommentThreadResolver } from "./feed/comment-thread.resolver";
 import { FeedCursorResolver } from "./feed/feed-cursor.resolver";
 import { LiveBlogSubscriptionResolver } from "./feed/live-blog.resolver";
 import { ModerationResolver } from "./comment/moderation.resolver";
+import { ArticleSeoResolver } from "./syndication/article-seo.resolver";
 import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
 
@@ -33,6 +34,7 @@ export const resolvers = [
   ArticleResolver,
   ArticleEditorResolver,
   ArticleCommentsResolver,
+  ArticleSeoResolver,
   AuthorResolver,
   AuthorArticlesResolver,
   CommentResolver,

@@ -19,6 +19,7 @@ import { LiveEntryService } from "./liveblog/live-entry.service";
 import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
+import { SyndicationService } from "./syndication/syndication.service";
 import { createLoaders } from "./loaders";
 
 export interface ServiceDeps {
@@ -50,6 +51,7 @@ export interface Services {
   liveBlogWrite: LiveBlogWriteService;
   feedDispatcher: FeedDispatcher;
   feed: FeedService;
+  syndication: SyndicationService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -84,6 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
       metrics.eventsDelivered.inc({ replayed: String(replayed) }),
     ),
     articleEditor,
+    syndication: new SyndicationService(db, readers.article, readers.topic, readers.author, clock, config.syndication),
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db, bus),
     liveBlogWrite: new LiveBlogWriteService(db, rows, bus, clock, cache),

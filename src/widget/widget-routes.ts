@@ -7,6 +7,9 @@ import type { Article } from "../modules/article/article.entity";
 import type { Author } from "../modules/author/author.entity";
 import type { LiveEntry } from "../modules/liveblog/live-entry.entity";
 import type { Topic } from "../modules/topic/topic.entity";
+import { articleSeo } from "../modules/syndication/article-seo";
+import type { ArticleSeo } from "../modules/syndication/article-seo.types";
+import type { FeedImage } from "../modules/syndication/lead-image";
 
 export interface WidgetResponse {
   status: number;
@@ -91,7 +94,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
   const id = article.dbId;
-  const [[topics], [authors], [related], entries] = await Promise.all([
+  const [[topics], [authors], [related], entries, [meta], [image]] = await Promise.all([
     services.article.topics([id]),
     services.article.bylines([id]),
     services.article.related([id], 5),
@@ -100,6 +103,8 @@ export async function widgetRoute(pathname: string, services: Services): Promise
       : services.liveEntry
           .pages([id], { first: LD_UPDATES, after: null }, false, async () => 0)
           .then(([p]) => p!.nodes),
+    services.article.metas([id]),
+    services.syndication.leadImages([article]),
   ]);
   const entryAuthorIds = [...new Set(entries.flatMap((e) => e.authorIds))];
   const entryAuthors = new Map(
@@ -107,6 +112,9 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   );
   const page: PageData = {
     article,
+    seo: articleSeo(services.syndication.config, article, meta!, image ?? null),
+    image: image ?? null,
+    siteName: services.syndication.config.siteName,
     authors: authors!,
     topics: topics!,
     related: related!,
@@ -129,6 +137,10 @@ export const LD_UPDATES = 10;
 
 interface PageData {
   article: Article;
+  /** Canonical URL, meta title and description, Open Graph image (Article.seo). */
+  seo: ArticleSeo;
+  image: FeedImage | null;
+  siteName: string;
   authors: Author[];
   topics: Topic[];
   related: Article[];
@@ -176,6 +188,10 @@ export function structuredData(page: PageData): Record<string, unknown> {
     dateModified: article.updatedAt.toISOString(),
     author: page.authors.map(person),
     ...(page.topics.length ? { keywords: page.topics.map((t) => t.name).join(", ") } : {}),
+    url: page.seo.canonicalUrl,
+    mainEntityOfPage: { "@type": "WebPage", "@id": page.seo.canonicalUrl },
+    ...(page.image ? { image: [page.image.url] } : {}),
+    publisher: { "@type": "Organization", name: page.siteName },
   };
   if (article.liveSince === null) return { "@type": "NewsArticle", ...base };
   return {
@@ -284,6 +300,35 @@ ${related}
 </section>`;
 }
 
+/** The canonical link, description, Open Graph and Twitter card tags of an article page. */
+export function socialMeta(page: PageData): string {
+  const { seo, image, article } = page;
+  const tags: [string, string, string][] = [
+    ["property", "og:type", "article"],
+    ["property", "og:site_name", page.siteName],
+    ["property", "og:title", seo.metaTitle],
+    ["property", "og:url", seo.canonicalUrl],
+  ];
+  if (seo.metaDescription) tags.push(["property", "og:description", seo.metaDescription]);
+  if (article.publishedAt) tags.push(["property", "article:published_time", article.publishedAt.toISOString()]);
+  tags.push(["property", "article:modified_time", article.updatedAt.toISOString()]);
+  if (image) {
+    tags.push(["property", "og:image", image.url], ["property", "og:image:type", image.type]);
+    if (image.width) tags.push(["property", "og:image:width", String(image.width)]);
+    if (image.height) tags.push(["property", "og:image:height", String(image.height)]);
+    if (image.alt) tags.push(["property", "og:image:alt", image.alt]);
+  }
+  tags.push(["name", "twitter:card", image ? "summary_large_image" : "summary"]);
+  tags.push(["name", "twitter:title", seo.metaTitle]);
+  if (seo.metaDescription) tags.push(["name", "twitter:description", seo.metaDescription]);
+  if (image) tags.push(["name", "twitter:image", image.url]);
+  return [
+    `<link rel="canonical" href="${escapeHtml(seo.canonicalUrl)}">`,
+    ...(seo.metaDescription ? [`<meta name="description" content="${escapeHtml(seo.metaDescription)}">`] : []),
+    ...tags.map(([attr, key, value]) => `<meta ${attr}="${key}" content="${escapeHtml(value)}">`),
+  ].join("\n");
+}
+
 function demoPage(page: PageData, topic: { slug: string; name: string } | null): string {
   const { article } = page;
   const slug = escapeHtml(article.slug);
@@ -293,7 +338,7 @@ function demoPage(page: PageData, topic: { slug: string; name: string } | null):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(article.title)} · newsgraph live demo</title>
-${article.standfirst ? `<meta name="description" content="${escapeHtml(article.standfirst)}">` : ""}
+${socialMeta(page)}
 <style>${PAGE_STYLE}</style>
 <script type="application/ld+json">${scriptJson(structuredData(page))}</script>
 </head>

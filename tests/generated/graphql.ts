@@ -99,6 +99,10 @@ export type CreateArticleInput = {
   body: string;
   /** Whether readers may comment once it is published; true when not given. */
   commentsOpen?: boolean | null | undefined;
+  /** The description for search engines and link previews: up to 320 characters; the standfirst when empty or not given. */
+  metaDescription?: string | null | undefined;
+  /** The title for search engines and link previews: up to 120 characters; the headline when empty or not given. */
+  metaTitle?: string | null | undefined;
   /** Generated from the title (and made unique) when not given. Given: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. */
   slug?: string | null | undefined;
   /** The summary under the headline: up to 1,000 characters; empty means none. */
@@ -139,6 +143,10 @@ export type UpdateArticleInput = {
   body?: string | null | undefined;
   /** Opens or closes comments. Leave it out to keep it; null is BAD_USER_INPUT. */
   commentsOpen?: boolean | null | undefined;
+  /** The description for search engines, up to 320 characters; null or empty: the standfirst. */
+  metaDescription?: string | null | undefined;
+  /** The title for search engines, up to 120 characters; null or empty: the headline. */
+  metaTitle?: string | null | undefined;
   /** A new slug: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. Leave it out to keep it; null is BAD_USER_INPUT. */
   slug?: string | null | undefined;
   /** The summary, up to 1,000 characters; null or empty clears it. */

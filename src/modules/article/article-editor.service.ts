@@ -19,6 +19,9 @@ import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inp
 export const MAX_TITLE = 300;
 export const MAX_STANDFIRST = 1000;
 export const MAX_BODY = 200_000;
+/** Search engines show about 60 characters of a title and 160 of a description; these leave room. */
+export const MAX_META_TITLE = 120;
+export const MAX_META_DESCRIPTION = 320;
 const MAX_SLUG_ATTEMPTS = 5;
 
 const isUniqueViolation = (error: unknown, constraint?: string) =>
@@ -46,6 +49,11 @@ export class ArticleEditorService {
     const errors = new InputErrors();
     const title = errors.text(input.title, "title", 1, MAX_TITLE);
     const standfirst = input.standfirst == null ? null : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
+    const metaTitle = input.metaTitle == null ? null : errors.text(input.metaTitle, "metaTitle", 0, MAX_META_TITLE);
+    const metaDescription =
+      input.metaDescription == null
+        ? null
+        : errors.text(input.metaDescription, "metaDescription", 0, MAX_META_DESCRIPTION);
     this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
     errors.throwIfAny();
@@ -61,9 +69,20 @@ export class ArticleEditorService {
           const now = this.clock.now();
           const [row] = await tx.query(
             `INSERT INTO articles (slug, title, standfirst, body, body_html, status, comments_open, word_count,
-               created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $8, $8) RETURNING id`,
-            [slug, title, standfirst || null, input.body, html, input.commentsOpen ?? true, wordCount, now],
+               created_at, updated_at, meta_title, meta_description)
+             VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $8, $8, $9, $10) RETURNING id`,
+            [
+              slug,
+              title,
+              standfirst || null,
+              input.body,
+              html,
+              input.commentsOpen ?? true,
+              wordCount,
+              now,
+              metaTitle || null,
+              metaDescription || null,
+            ],
           );
           await this.replaceLinks(tx, row.id, authorIds, topicIds);
           return this.load(tx, row.id);
@@ -86,6 +105,12 @@ export class ArticleEditorService {
     const title = input.title == null ? undefined : errors.text(input.title, "title", 1, MAX_TITLE);
     const standfirst =
       input.standfirst == null ? input.standfirst : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
+    const metaTitle =
+      input.metaTitle == null ? input.metaTitle : errors.text(input.metaTitle, "metaTitle", 0, MAX_META_TITLE);
+    const metaDescription =
+      input.metaDescription == null
+        ? input.metaDescription
+        : errors.text(input.metaDescription, "metaDescription", 0, MAX_META_DESCRIPTION);
     if (input.body != null) this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
     errors.throwIfAny();
@@ -105,6 +130,8 @@ export class ArticleEditorService {
         if (title !== undefined) set("title", title);
         if (input.slug != null) set("slug", await requestedSlug(tx, caller, input.slug, id));
         if (standfirst !== undefined) set("standfirst", standfirst || null);
+        if (metaTitle !== undefined) set("meta_title", metaTitle || null);
+        if (metaDescription !== undefined) set("meta_description", metaDescription || null);
         if (input.body != null) {
           const { html, wordCount } = renderBody(input.body);
           set("body", input.body);

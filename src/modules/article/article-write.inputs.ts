@@ -1,6 +1,6 @@
 import { Field, InputType } from "type-graphql";
 import { MAX_SLUG_LENGTH } from "../../shared/validation";
-import { MAX_BODY, MAX_STANDFIRST, MAX_TITLE } from "./article-editor.service";
+import { MAX_BODY, MAX_META_DESCRIPTION, MAX_META_TITLE, MAX_STANDFIRST, MAX_TITLE } from "./article-editor.service";
 
 const n = (value: number) => value.toLocaleString("en");
 
@@ -49,6 +49,18 @@ export class CreateArticleInput {
     description: "Whether readers may comment once it is published; true when not given.",
   })
   commentsOpen?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The title for search engines and link previews: up to ${n(MAX_META_TITLE)} characters; the headline when empty or not given.`,
+  })
+  metaTitle?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The description for search engines and link previews: up to ${n(MAX_META_DESCRIPTION)} characters; the standfirst when empty or not given.`,
+  })
+  metaDescription?: string | null;
 }
 
 const KEEP = "Leave it out to keep it; null is BAD_USER_INPUT.";
@@ -82,4 +94,16 @@ export class UpdateArticleInput {
 
   @Field(() => Boolean, { nullable: true, description: `Opens or closes comments. ${KEEP}` })
   commentsOpen?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The title for search engines, up to ${n(MAX_META_TITLE)} characters; null or empty: the headline.`,
+  })
+  metaTitle?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The description for search engines, up to ${n(MAX_META_DESCRIPTION)} characters; null or empty: the standfirst.`,
+  })
+  metaDescription?: string | null;
 }

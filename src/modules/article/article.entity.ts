@@ -28,6 +28,7 @@ const WORDS_PER_MINUTE = 230;
 @Index("articles_published_sort_idx", ["sortAt", "dbId"], { where: `status = 'PUBLISHED'` })
 @Index("articles_status_sort_idx", ["status", "sortAt", "dbId"])
 @Index("articles_scheduled_idx", ["publishedAt"], { where: `status = 'SCHEDULED'` })
+@Index("articles_updated_idx", ["updatedAt"])
 // GIN over the generated tsvector; TypeORM cannot describe GIN, so the migration owns it.
 @Index("articles_search_idx", { synchronize: false })
 @ObjectType({
@@ -135,6 +136,16 @@ export class Article implements Node {
   get isLive(): boolean {
     return this.liveSince !== null && this.liveUntil === null;
   }
+
+  /**
+   * The title and description for search engines and link previews (Article.seo); null: the
+   * headline and standfirst. Not in the default select list: read by id (ArticleService.metas).
+   */
+  @Column({ type: "varchar", length: 120, nullable: true, select: false })
+  metaTitle?: string | null;
+
+  @Column({ type: "varchar", length: 320, nullable: true, select: false })
+  metaDescription?: string | null;
 
   @Column({ default: true })
   @Field({ description: "Whether readers may comment (on published articles only)." })

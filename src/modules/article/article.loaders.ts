@@ -14,6 +14,7 @@ export function createArticleLoaders(services: LoaderServices, viewer: Viewer | 
     byId: loader(options, (ids: readonly number[]) => article.byIds(viewer, ids)),
     bySlug: loader(options, (slugs: readonly string[]) => article.bySlugs(viewer, slugs)),
     text: loader(options, (ids: readonly number[]) => article.texts(ids)),
+    meta: loader(options, (ids: readonly number[]) => article.metas(ids)),
     byline: loader(options, (ids: readonly number[]) => article.bylines(ids)),
     topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
     related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),

@@ -33,6 +33,11 @@ export interface ArticleText {
   bodyHtml: string;
 }
 
+export interface ArticleMeta {
+  metaTitle: string | null;
+  metaDescription: string | null;
+}
+
 interface SearchBound {
   key: [string, number];
   inclusive: boolean;
@@ -313,6 +318,16 @@ export class ArticleService {
     );
     const byId = new Map(rows.map((r) => [r.id, { body: r.body, bodyHtml: r.bodyHtml }]));
     return articleIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /** The meta title and description of many articles (null: not set); visibility is the caller's concern. */
+  async metas(articleIds: readonly number[]): Promise<ArticleMeta[]> {
+    const rows = await this.db.query<ArticleMeta & { id: number }>(
+      `SELECT id, meta_title AS "metaTitle", meta_description AS "metaDescription" FROM articles WHERE id = ANY($1::int[])`,
+      [articleIds],
+    );
+    const byId = new Map(rows.map((r) => [r.id, { metaTitle: r.metaTitle, metaDescription: r.metaDescription }]));
+    return articleIds.map((id) => byId.get(id) ?? { metaTitle: null, metaDescription: null });
   }
 
   /** The bylines of many articles, in byline order. */
