@@ -14,6 +14,7 @@ import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
+import { MAX_CORRECTION, recordRevisions } from "./article-revision.service";
 import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
 
 export const MAX_TITLE = 300;
@@ -88,6 +89,7 @@ export class ArticleEditorService {
       input.standfirst == null ? input.standfirst : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
     if (input.body != null) this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    const correction = input.correction == null ? null : errors.text(input.correction, "correction", 1, MAX_CORRECTION);
     errors.throwIfAny();
 
     try {
@@ -96,6 +98,12 @@ export class ArticleEditorService {
         if (!isEditor(caller) && current.status !== ArticleStatus.DRAFT) {
           throw forbidden("Writers may edit only their own drafts");
         }
+        if (correction !== null && current.status !== ArticleStatus.PUBLISHED) {
+          throw new BadInputError({
+            correction: `only a published article carries corrections (this one is ${current.status})`,
+          });
+        }
+        const now = this.clock.now();
         const sets: string[] = [];
         const params: unknown[] = [];
         const set = (column: string, value: unknown) => {
@@ -112,7 +120,7 @@ export class ArticleEditorService {
           set("word_count", wordCount);
         }
         if (input.commentsOpen != null) set("comments_open", input.commentsOpen);
-        set("updated_at", this.clock.now());
+        set("updated_at", now);
         params.push(id);
         await tx.query(`UPDATE articles SET ${sets.join(", ")} WHERE id = $${params.length}`, params);
 
@@ -123,6 +131,7 @@ export class ArticleEditorService {
         }
         const updated = await this.load(tx, id);
         if (current.status === ArticleStatus.PUBLISHED) {
+          await recordRevisions(tx, [id], caller.authorId, correction, now);
           this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
           const linksChanged = input.authorSlugs != null || input.topicSlugs != null;
           this.purgeAfter(tx, articleEdited(id, [current.slug, updated.slug], linksChanged));
@@ -156,6 +165,7 @@ export class ArticleEditorService {
         id,
       ]);
       if (!scheduled) {
+        await recordRevisions(tx, [id], caller.authorId, null, now);
         this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
         this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
       }
@@ -204,6 +214,13 @@ export class ArticleEditorService {
         `UPDATE articles SET status = 'PUBLISHED', updated_at = $1
          WHERE status = 'SCHEDULED' AND published_at <= $1 RETURNING id, slug`,
         [now],
+      );
+      await recordRevisions(
+        tx,
+        due.map((d) => d.id),
+        null,
+        null,
+        now,
       );
       for (const { id, slug } of due.sort((a, b) => a.id - b.id)) {
         this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
