@@ -463,4 +463,24 @@ describe("articleUpdated delivers corrections", () => {
       { articleUpdated: { id: a.id, title: a.title, corrections: [note] } },
     ]);
   });
+
+  test("delivering a correction costs the same statements for 1 subscriber and 10", async () => {
+    const counts: number[] = [];
+    for (const n of [1, 10]) {
+      const a = await published();
+      const streams = Array.from({ length: n }, () =>
+        pool.client().subscribe(RevisionArticleUpdatedDocument, { articleId: a.id }),
+      );
+      await waitForListeners(server, n);
+      const before = server.db.sql.total;
+      ok(await edit(a.id, { correction: `Note for ${n}` }));
+      for (const stream of streams) {
+        const [value] = await stream.take(1);
+        expect(value!.articleUpdated.corrections.map((c) => c.text)).toEqual([`Note for ${n}`]);
+      }
+      counts.push(server.db.sql.total - before);
+      await pool.closeAll(server);
+    }
+    expect(counts[1]).toBe(counts[0]);
+  });
 });
