@@ -7,6 +7,7 @@ import { AddDeploymentId1796200000000 } from "./1796200000000-add-deployment-id"
 import { AddCommentSenderKeys1796200000001 } from "./1796200000001-add-comment-sender-keys";
 import { AddLiveBlogs1796300000000 } from "./1796300000000-add-live-blogs";
 import { AddArticleSeo1796400000002 } from "./1796400000002-add-article-seo";
+import { AddArticleRevisions1796400000004 } from "./1796400000004-add-article-revisions";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AddCommentSenderKeys1796200000001,
   AddLiveBlogs1796300000000,
   AddArticleSeo1796400000002,
+  AddArticleRevisions1796400000004,
 ];

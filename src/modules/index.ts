@@ -1,5 +1,7 @@
 import { Article } from "./article/article.entity";
 import { ArticleAuthor, ArticleTopic } from "./article/article-links.entity";
+import { ArticleRevision } from "./article/article-revision.entity";
+import { ArticleCorrectionsResolver, ArticleRevisionResolver } from "./article/article-revision.resolver";
 import { ArticleResolver } from "./article/article.resolver";
 import { ArticleEditorResolver } from "./article/article-editor.resolver";
 import { AuthorArticlesResolver, TopicArticlesResolver } from "./article/article-lists.resolver";
@@ -27,12 +29,24 @@ import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
 
 /** Every TypeORM entity, for the data source. */
-export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, LiveEntry, Topic];
+export const entities = [
+  ApiToken,
+  Article,
+  ArticleAuthor,
+  ArticleTopic,
+  ArticleRevision,
+  Author,
+  Comment,
+  LiveEntry,
+  Topic,
+];
 
 /** Every type-graphql resolver, for the schema. */
 export const resolvers = [
   ArticleResolver,
   ArticleEditorResolver,
+  ArticleCorrectionsResolver,
+  ArticleRevisionResolver,
   ArticleCommentsResolver,
   ArticleSeoResolver,
   AuthorResolver,

@@ -8,7 +8,10 @@ import { createTopicLoaders } from "./topic/topic.loaders";
 import type { Services } from "./services";
 
 /** The read services that loaders batch into: all a set of loaders needs, so it can be made before the rest. */
-export type LoaderServices = Pick<Services, "article" | "author" | "topic" | "comment" | "liveEntry">;
+export type LoaderServices = Pick<
+  Services,
+  "article" | "articleRevision" | "author" | "topic" | "comment" | "liveEntry"
+>;
 
 /**
  * One viewer's loaders. A request's context makes a set per request; the feed

@@ -8,6 +8,7 @@ import type { RateLimiter } from "../shared/rate-limiter";
 import type { Metrics } from "../shared/metrics";
 import type { Purger } from "../cache/cache-tags";
 import { ArticleEditorService } from "./article/article-editor.service";
+import { ArticleRevisionService } from "./article/article-revision.service";
 import { ArticleScheduler } from "./article/article.scheduler";
 import { ArticleService } from "./article/article.service";
 import { AuthService } from "./auth/auth.service";
@@ -41,6 +42,7 @@ export interface Services {
   rows: RowMapper;
   article: ArticleService;
   articleEditor: ArticleEditorService;
+  articleRevision: ArticleRevisionService;
   scheduler: ArticleScheduler;
   auth: AuthService;
   author: AuthorService;
@@ -61,6 +63,7 @@ export function createServices(deps: ServiceDeps): Services {
   // What loaders read through: made first, so the feed's shared loaders need nothing built after them.
   const readers = {
     article: new ArticleService(db, rows),
+    articleRevision: new ArticleRevisionService(db, rows),
     author: new AuthorService(db, rows),
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),

@@ -8,9 +8,11 @@ import authors from "./demo/authors.json";
 import topics from "./demo/topics.json";
 import articles from "./demo/articles.json";
 import liveBlogs from "./demo/live-blogs.json";
-import type { DemoArticle, DemoAuthor, DemoLiveBlog, DemoTopic } from "./demo-content.types";
+import corrections from "./demo/corrections.json";
+import type { DemoArticle, DemoAuthor, DemoCorrection, DemoLiveBlog, DemoTopic } from "./demo-content.types";
 
 export const demoAuthors: DemoAuthor[] = authors;
 export const demoTopics: DemoTopic[] = topics;
 export const demoArticles: DemoArticle[] = articles;
 export const demoLiveBlogs: DemoLiveBlog[] = liveBlogs;
+export const demoCorrections = corrections as DemoCorrection[];

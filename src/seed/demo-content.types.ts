@@ -40,6 +40,22 @@ export interface DemoArticle {
   comments: DemoComment[];
 }
 
+/**
+ * A demo article that was corrected after it went live: its revision 1 is its text with each `was`
+ * replacement undone, revision 2 (its text as in articles.json) carries the correction note.
+ */
+export interface DemoCorrection {
+  /** Slug of an article in articles.json. */
+  article: string;
+  /** Author slug of who made the correction. */
+  editor: string;
+  /** Hours after publication that the correction went live. */
+  hoursAfter: number;
+  text: string;
+  /** What the first version said instead: in `field`, `was` where the article now has `now`. */
+  was: { field: "title" | "standfirst" | "body"; now: string; was: string }[];
+}
+
 /** One entry of a demo live blog. */
 export interface DemoLiveEntry {
   title?: string;

@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
-import type { Database } from "../db/database";
+import type { Database, Queryable } from "../db/database";
 import type { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";
 import { insertAuthor } from "../modules/author/author-insert";
-import { demoArticles, demoAuthors, demoLiveBlogs, demoTopics } from "./demo-content";
+import type { DemoArticle } from "./demo-content.types";
+import { demoArticles, demoAuthors, demoCorrections, demoLiveBlogs, demoTopics } from "./demo-content";
 
 export interface SeedOptions {
   /** Skip when the database already has articles (first start of the server). */
@@ -107,6 +108,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
         );
         commentIds.set(c.key, { id: row.id, depth });
       }
+      await seedRevisions(conn, articleId, article, publishedAt, authorIds);
       const live = demoLiveBlogs.find((l) => l.article === article.slug);
       if (live) {
         await conn.query("UPDATE articles SET live_since = $1 WHERE id = $2", [publishedAt, articleId]);
@@ -136,6 +138,47 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   });
   options.logger?.info({ articles: inserted }, "demo content loaded");
   return { articles: inserted };
+}
+
+/**
+ * The article's revision 1 as it went live, and for a corrected demo article
+ * (corrections.json) revision 2 with its note: its first text is the current
+ * one with each correction's replacements undone.
+ */
+async function seedRevisions(
+  conn: Queryable,
+  articleId: number,
+  article: DemoArticle,
+  publishedAt: Date,
+  authorIds: Map<string, number>,
+): Promise<void> {
+  const insert = (
+    n: number,
+    text: Pick<DemoArticle, "title" | "standfirst" | "body">,
+    editor: number | null,
+    note: string | null,
+    at: Date,
+  ) =>
+    conn.query(
+      `INSERT INTO article_revisions (article_id, number, title, standfirst, body, editor_id, correction, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [articleId, n, text.title, text.standfirst, text.body, editor, note, at],
+    );
+  const byline = authorIds.get(article.authors[0]!) ?? null;
+  const correction = demoCorrections.find((c) => c.article === article.slug);
+  if (!correction) {
+    await insert(1, article, byline, null, publishedAt);
+    return;
+  }
+  const first = { title: article.title, standfirst: article.standfirst, body: article.body };
+  for (const w of correction.was) {
+    if (!first[w.field].includes(w.now)) throw new Error(`corrections.json: ${article.slug} has no "${w.now}"`);
+    first[w.field] = first[w.field].replace(w.now, w.was);
+  }
+  const correctedAt = new Date(publishedAt.getTime() + correction.hoursAfter * 3_600_000);
+  await insert(1, first, byline, null, publishedAt);
+  await insert(2, article, authorIds.get(correction.editor) ?? null, correction.text, correctedAt);
+  await conn.query("UPDATE articles SET updated_at = $1 WHERE id = $2", [correctedAt, articleId]);
 }
 
 /** The demo newsroom's editor (created when missing) and a new EDITOR token for it. */

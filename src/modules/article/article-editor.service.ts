@@ -14,6 +14,7 @@ import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
+import { MAX_CORRECTION, recordRevisions } from "./article-revision.service";
 import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
 
 export const MAX_TITLE = 300;
@@ -113,6 +114,7 @@ export class ArticleEditorService {
         : errors.text(input.metaDescription, "metaDescription", 0, MAX_META_DESCRIPTION);
     if (input.body != null) this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    const correction = input.correction == null ? null : errors.text(input.correction, "correction", 1, MAX_CORRECTION);
     errors.throwIfAny();
 
     try {
@@ -121,6 +123,12 @@ export class ArticleEditorService {
         if (!isEditor(caller) && current.status !== ArticleStatus.DRAFT) {
           throw forbidden("Writers may edit only their own drafts");
         }
+        if (correction !== null && current.status !== ArticleStatus.PUBLISHED) {
+          throw new BadInputError({
+            correction: `only a published article carries corrections (this one is ${current.status})`,
+          });
+        }
+        const now = this.clock.now();
         const sets: string[] = [];
         const params: unknown[] = [];
         const set = (column: string, value: unknown) => {
@@ -139,7 +147,7 @@ export class ArticleEditorService {
           set("word_count", wordCount);
         }
         if (input.commentsOpen != null) set("comments_open", input.commentsOpen);
-        set("updated_at", this.clock.now());
+        set("updated_at", now);
         params.push(id);
         await tx.query(`UPDATE articles SET ${sets.join(", ")} WHERE id = $${params.length}`, params);
 
@@ -150,6 +158,7 @@ export class ArticleEditorService {
         }
         const updated = await this.load(tx, id);
         if (current.status === ArticleStatus.PUBLISHED) {
+          await recordRevisions(tx, [id], caller.authorId, correction, now);
           this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);
           const linksChanged = input.authorSlugs != null || input.topicSlugs != null;
           this.purgeAfter(tx, articleEdited(id, [current.slug, updated.slug], linksChanged));
@@ -183,6 +192,7 @@ export class ArticleEditorService {
         id,
       ]);
       if (!scheduled) {
+        await recordRevisions(tx, [id], caller.authorId, null, now);
         this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);
         this.purgeAfter(tx, articleVisibilityChanged(id, current.slug));
       }
@@ -231,6 +241,13 @@ export class ArticleEditorService {
         `UPDATE articles SET status = 'PUBLISHED', updated_at = $1
          WHERE status = 'SCHEDULED' AND published_at <= $1 RETURNING id, slug`,
         [now],
+      );
+      await recordRevisions(
+        tx,
+        due.map((d) => d.id),
+        null,
+        null,
+        now,
       );
       for (const { id, slug } of due.sort((a, b) => a.id - b.id)) {
         this.record(tx, FeedEventKind.ARTICLE_PUBLISHED, id);

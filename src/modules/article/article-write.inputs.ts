@@ -1,6 +1,7 @@
 import { Field, InputType } from "type-graphql";
 import { MAX_SLUG_LENGTH } from "../../shared/validation";
 import { MAX_BODY, MAX_META_DESCRIPTION, MAX_META_TITLE, MAX_STANDFIRST, MAX_TITLE } from "./article-editor.service";
+import { MAX_CORRECTION } from "./article-revision.service";
 
 const n = (value: number) => value.toLocaleString("en");
 
@@ -106,4 +107,13 @@ export class UpdateArticleInput {
     description: `The description for search engines, up to ${n(MAX_META_DESCRIPTION)} characters; null or empty: the standfirst.`,
   })
   metaDescription?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      `A correction note shown on the article with this edit (Article.corrections, articleUpdated): 1 to ` +
+      `${n(MAX_CORRECTION)} characters, trimmed. Only for a PUBLISHED article (else BAD_USER_INPUT); leave it ` +
+      "out (or null) for a silent fix, which still keeps a revision when the text changes.",
+  })
+  correction?: string | null;
 }

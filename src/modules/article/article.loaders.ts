@@ -17,6 +17,8 @@ export function createArticleLoaders(services: LoaderServices, viewer: Viewer | 
     meta: loader(options, (ids: readonly number[]) => article.metas(ids)),
     byline: loader(options, (ids: readonly number[]) => article.bylines(ids)),
     topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
+    /** Each article's correction notes, oldest first (article-revision.service.ts). */
+    corrections: loader(options, (ids: readonly number[]) => services.articleRevision.corrections(ids)),
     related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),
     publishedCount,
     byTopic: pageLoader(options, (keys, page) =>

@@ -1,4 +1,5 @@
 import { CommentForm } from "./comment-form";
+import { CorrectionsView } from "./corrections";
 import { append, formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
 import { articleFragment } from "./safe-html";
@@ -65,6 +66,7 @@ export class ArticleWidget {
   private readonly body = h("div", { class: "ngw-body" });
   private readonly updatedNote = h("p", { class: "ngw-updated", role: "status", "aria-live": "polite" });
   private readonly countEl = h("span", { class: "ngw-count" });
+  private readonly corrections = new CorrectionsView();
   private readonly closedNote = h("p", { class: "ngw-closed", hidden: true }, "Comments are closed.");
   private variables: { articleId: string; since: string | null } | null = null;
   private stopComments: (() => void) | null = null;
@@ -127,7 +129,15 @@ export class ArticleWidget {
       h(
         "article",
         { class: "ngw-story" },
-        h("header", { class: "ngw-story-head" }, this.heading, this.standfirst, this.byline, this.updatedNote),
+        h(
+          "header",
+          { class: "ngw-story-head" },
+          this.heading,
+          this.standfirst,
+          this.byline,
+          this.updatedNote,
+          this.corrections.el,
+        ),
         this.options.showBody ? this.body : null,
         this.liveSlot,
       ),
@@ -182,6 +192,7 @@ export class ArticleWidget {
     const edited = timeValue(a.updatedAt) - timeValue(a.publishedAt) > 60_000;
     this.updatedNote.textContent = edited ? `Updated ${formatTime(a.updatedAt)}` : "";
     this.updatedNote.hidden = !edited;
+    this.corrections.show(a.corrections);
     this.liveView?.setState(!!a.isLive, a.liveUntil);
     // An article that becomes a live blog while open: its live blog starts (comments stay as they are).
     if (updated && !this.liveView && isLiveBlog(a)) void this.startLiveBlog(false);

@@ -39,6 +39,8 @@ export interface ArticleData {
   isLive?: boolean;
   liveSince?: string | null;
   liveUntil?: string | null;
+  /** Correction notes, oldest first. */
+  corrections?: { text: string; createdAt: string }[];
 }
 
 export interface ArticleCard {
@@ -58,7 +60,8 @@ const REPLY_TREE = replies(10, replies(5, "replies(first: 1) { totalCount }"));
 const THREAD = `${PAGE} nodes { ${COMMENT} ${REPLY_TREE} }`;
 
 const ARTICLE =
-  "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name }";
+  "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name } " +
+  "corrections { text createdAt }";
 const CARD = "id slug title standfirst publishedAt authors { name }";
 
 export const ARTICLE_QUERY = `query NewsgraphWidgetArticle($slug: String!) {

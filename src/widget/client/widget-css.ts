@@ -14,6 +14,10 @@ const SOURCE = `
 .ngw-authors{font-weight:600;color:inherit}
 .ngw-updated{font-size:.85rem;color:var(--ngw-accent);margin:0}
 .ngw-updated[hidden]{display:none}
+.ngw-corrections{margin:.5rem 0 0;padding:.5rem .75rem;border-left:3px solid var(--ngw-accent);background:var(--ngw-soft)}
+.ngw-corrections[hidden]{display:none}
+.ngw-correction{font-size:.9rem;margin:0}
+.ngw-correction+.ngw-correction{margin-top:.35rem}
 .ngw-body{margin:1.25rem 0 2rem}
 .ngw-body img{max-width:100%}
 .ngw-flash .ngw-story-head{animation:ngw-flash 2s ease-out}
