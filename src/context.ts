@@ -26,6 +26,8 @@ export class Context {
   private ownLoaders: Loaders | undefined;
   /** What this response read, when it may be cached (response-cache.ts); null otherwise. */
   tags: Set<string> | null = null;
+  /** Set by a resolver whose answer no cache may keep (a draft preview): private, no-store, never stored. */
+  private uncacheable = false;
 
   constructor(
     readonly services: Services,
@@ -35,7 +37,18 @@ export class Context {
     private readonly loaderOptions: LoaderOptions = { batch: true },
   ) {}
 
+  /** Marks this response as one no cache may keep, whatever the cache hints say. */
+  noStore(): void {
+    this.uncacheable = true;
+    this.tags = null;
+  }
+
+  get mayStore(): boolean {
+    return !this.uncacheable;
+  }
+
   startTagging(): void {
+    if (this.uncacheable) return;
     this.tags ??= new Set();
   }
 

@@ -14,6 +14,8 @@ import { CommentWriteResolver } from "./comment/comment-write.resolver";
 import { LiveEntry } from "./liveblog/live-entry.entity";
 import { ArticleLiveBlogResolver, LiveBlogWriteResolver, LiveEntryResolver } from "./liveblog/live-blog.resolver";
 import { NodeResolver } from "./node.resolver";
+import { ArticlePreview } from "./preview/article-preview.entity";
+import { ArticlePreviewResolver } from "./preview/article-preview.resolver";
 import { ArticlePublishedResolver } from "./feed/article-published.resolver";
 import { ArticleUpdatedResolver } from "./feed/article-updated.resolver";
 import { CommentAddedResolver } from "./feed/comment-added.resolver";
@@ -26,7 +28,17 @@ import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
 
 /** Every TypeORM entity, for the data source. */
-export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, LiveEntry, Topic];
+export const entities = [
+  ApiToken,
+  Article,
+  ArticleAuthor,
+  ArticleTopic,
+  Author,
+  Comment,
+  LiveEntry,
+  Topic,
+  ArticlePreview,
+];
 
 /** Every type-graphql resolver, for the schema. */
 export const resolvers = [
@@ -52,4 +64,5 @@ export const resolvers = [
   TopicResolver,
   TopicArticlesResolver,
   ViewerResolver,
+  ArticlePreviewResolver,
 ] as const;
