@@ -16,6 +16,7 @@ import type { RequestPipeline } from "../pipeline/request-pipeline";
 import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
+import { isPreviewPath, previewPage } from "../widget/preview-page";
 import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
@@ -159,7 +160,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       ["/healthz", "/readyz", "/"].includes(pathname) ||
       (pathname === "/metrics" && config.metricsPort === undefined) ||
       pathname.startsWith("/graphiql/") ||
-      isWidgetPath(pathname);
+      isWidgetPath(pathname) ||
+      isPreviewPath(pathname);
     if (!known) throw new HttpError(404, "Not found");
     if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req, res, PAGE_METHODS);
     switch (pathname) {
@@ -181,6 +183,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         res.end();
         return;
     }
+    const preview = isPreviewPath(pathname) ? await previewPage(pathname, services) : null;
+    if (preview) return page(res, preview.status, "text/html; charset=utf-8", preview.body, preview.headers);
     const widget = await widgetRoute(pathname, services);
     if (widget) {
       return page(res, widget.status, widget.type, widget.body, {
