@@ -9,8 +9,12 @@
  */
 import { ManualClock } from "../../src/shared/clock";
 import { MAX_LIVE_PREVIEWS } from "../../src/modules/preview/article-preview.service";
-import { expectError, ok, unique } from "../factories/newsroom";
+import { commentInput, expectError, ok, unique } from "../factories/newsroom";
 import {
+  LiveAddDocument,
+  LivePinDocument,
+  LiveStartDocument,
+  NewsroomAddCommentDocument,
   NewsroomArchiveArticleDocument,
   NewsroomCreateArticleDocument,
   NewsroomPublishArticleDocument,
@@ -318,5 +322,41 @@ describe("reading through a preview link", () => {
     const { token } = ok(await create(a.id, tokens.byline)).createArticlePreview;
     await server.db.query("DELETE FROM articles WHERE slug = $1", [a.slug]);
     expect(expectError(await read(token), "FORBIDDEN").extensions).toMatchObject({ reason: "INVALID" });
+  });
+
+  test("a former live blog, unpublished with its comments and entries, previews them without an internal error", async () => {
+    const a = await draft(unique("was-live"));
+    await publish(a.id);
+    ok(await server.request(LiveStartDocument, { articleId: a.id }, as(tokens.editor)));
+    const entry = ok(
+      await server.request(LiveAddDocument, { input: { articleId: a.id, body: "First entry." } }, as(tokens.byline)),
+    ).addLiveEntry;
+    ok(await server.request(LivePinDocument, { id: entry.id }, as(tokens.byline)));
+    ok(await server.request(NewsroomAddCommentDocument, { input: commentInput(a.id) }));
+    ok(await server.request(NewsroomUnpublishArticleDocument, { id: a.id }, as(tokens.editor)));
+    const { token } = ok(await create(a.id, tokens.byline)).createArticlePreview;
+    const res = await server.post({
+      query: `query ($token: String!) { articlePreview(token: $token) {
+        id status commentCount
+        comments(first: 10) { totalCount nodes { id article { id } } }
+        liveEntries(first: 10) { totalCount nodes { body article { id } } }
+        pinnedEntry { body article { id } }
+      } }`,
+      variables: { token },
+    });
+    expect(res.json.errors).toBeUndefined();
+    const got = res.json.data.articlePreview;
+    expect(got).toMatchObject({ id: a.id, status: "DRAFT", commentCount: 1 });
+    expect(got.comments.nodes.map((c: any) => c.article.id)).toEqual([a.id]);
+    expect(got.liveEntries.nodes).toEqual([{ body: "First entry.", article: { id: a.id } }]);
+    expect(got.pinnedEntry).toEqual({ body: "First entry.", article: { id: a.id } });
+    // The comment and the entry themselves stay hidden by their own ids, with or without the token.
+    const hidden = await server.post({
+      query: `query ($token: String!, $c: ID!, $e: ID!, $a: ID!) {
+        articlePreview(token: $token) { id } comment: node(id: $c) { id } entry: node(id: $e) { id } article(id: $a) { id }
+      }`,
+      variables: { token, c: got.comments.nodes[0].id, e: entry.id, a: a.id },
+    });
+    expect(hidden.json.data).toEqual({ articlePreview: { id: a.id }, comment: null, entry: null, article: null });
   });
 });

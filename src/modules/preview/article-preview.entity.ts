@@ -18,12 +18,13 @@ import { previewGlobalId } from "./preview-token";
     "article until it expires or is revoked. Seen by the article's byline and editors.",
 })
 export class ArticlePreview {
+  /** Not `dbId`: a preview is no Node (it has no node id, no cache tag: it is never cached). */
   @PrimaryGeneratedColumn({ name: "id" })
-  dbId: number;
+  rowId: number;
 
   @Field(() => ID, { name: "id", description: "The preview's id, for revokeArticlePreview." })
   get id(): string {
-    return previewGlobalId(this.dbId);
+    return previewGlobalId(this.rowId);
   }
 
   @Column()

@@ -28,7 +28,10 @@ export class ArticlePreviewResolver {
     @Arg("token", { description: "The token of createArticlePreview (the last part of its url)." }) token: string,
   ): Promise<Article> {
     ctx.noStore();
-    return (await ctx.services.articlePreview.read(token)).article;
+    const { article } = await ctx.services.articlePreview.read(token);
+    // Its comments and live entries lead back to it (their `article` field); nothing else does.
+    ctx.grantPreview(article);
+    return article;
   }
 
   @Authorized(Role.WRITER)
@@ -87,7 +90,7 @@ export class ArticlePreviewResolver {
   async createdBy(@Root() preview: ArticlePreview, @Ctx() ctx: Context): Promise<Author> {
     const author = await ctx.loaders.author.byId.load(preview.creatorId);
     // Authors are never deleted while their previews exist (the rows go with them).
-    if (!author) throw new Error(`Author ${preview.creatorId} of preview ${preview.dbId} is missing`);
+    if (!author) throw new Error(`Author ${preview.creatorId} of preview ${preview.rowId} is missing`);
     return author;
   }
 }
