@@ -8,6 +8,7 @@ import { AddCommentSenderKeys1796200000001 } from "./1796200000001-add-comment-s
 import { AddLiveBlogs1796300000000 } from "./1796300000000-add-live-blogs";
 import { AddArticleSeo1796400000002 } from "./1796400000002-add-article-seo";
 import { AddArticleRevisions1796400000004 } from "./1796400000004-add-article-revisions";
+import { AddArticlePreviews1796400000003 } from "./1796400000003-add-article-previews";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   AddLiveBlogs1796300000000,
   AddArticleSeo1796400000002,
   AddArticleRevisions1796400000004,
+  AddArticlePreviews1796400000003,
 ];

@@ -93,6 +93,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Feeds, sitemaps and SEO fields (src/modules/syndication). */
   readonly syndication: SyndicationConfig;
+  /** Draft previews (src/modules/preview). */
+  readonly preview: PreviewConfig;
 }
 
 export interface SyndicationConfig {
@@ -109,6 +111,37 @@ export interface SyndicationConfig {
   readonly feedSize: number;
   /** Most URLs in one sitemap page (an id range of this width). */
   readonly sitemapPageSize: number;
+}
+
+export interface PreviewConfig {
+  /**
+   * The HMAC key of preview links (32+ characters). Unset: a random one is made on first use and kept in the
+   * database (table preview_secret), so restarts and every instance on that database agree.
+   */
+  readonly secret: string | undefined;
+  /** Lifetime of a preview link when createArticlePreview gives no expiresIn, in seconds. */
+  readonly defaultTtlSeconds: number;
+  /** The longest expiresIn accepted, in seconds. */
+  readonly maxTtlSeconds: number;
+  /** The link handed out: `{token}` is replaced by the token (default: this server's demo page). */
+  readonly urlPattern: string;
+}
+
+function previewConfig(env: Env): PreviewConfig {
+  const secret = env.PREVIEW_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError(`PREVIEW_SECRET must be at least 32 characters, got ${secret.length}`);
+  }
+  const maxTtlSeconds = int(env, "PREVIEW_MAX_TTL_SECONDS", 30 * 86_400, 60, 366 * 86_400);
+  const defaultTtlSeconds = int(env, "PREVIEW_DEFAULT_TTL_SECONDS", Math.min(7 * 86_400, maxTtlSeconds), 60);
+  if (defaultTtlSeconds > maxTtlSeconds) {
+    throw new ConfigError(
+      `PREVIEW_DEFAULT_TTL_SECONDS (${defaultTtlSeconds}) must not exceed PREVIEW_MAX_TTL_SECONDS (${maxTtlSeconds})`,
+    );
+  }
+  const urlPattern = env.PREVIEW_URL || "/preview/{token}";
+  if (!urlPattern.includes("{token}")) throw new ConfigError(`PREVIEW_URL must contain {token}, got "${urlPattern}"`);
+  return { secret, defaultTtlSeconds, maxTtlSeconds, urlPattern };
 }
 
 export class ConfigError extends Error {}
@@ -277,6 +310,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === "*" ? "*" : list(env, "CORS_ORIGINS"),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
     syndication: syndication(env),
+    preview: previewConfig(env),
     ...overrides,
   };
   return Object.freeze(config);

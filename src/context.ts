@@ -3,6 +3,7 @@ import { Tags } from "./cache/cache-tags";
 import type { LoaderOptions } from "./shared/loaders";
 import { nodeTypeOf } from "./shared/node-id";
 import type { Viewer } from "./modules/auth/viewer";
+import type { Article } from "./modules/article/article.entity";
 import { createLoaders, type Loaders } from "./modules/loaders";
 import type { Services } from "./modules/services";
 
@@ -26,6 +27,8 @@ export class Context {
   private ownLoaders: Loaders | undefined;
   /** What this response read, when it may be cached (response-cache.ts); null otherwise. */
   tags: Set<string> | null = null;
+  /** Set by a resolver whose answer no cache may keep (a draft preview): private, no-store, never stored. */
+  private uncacheable = false;
 
   constructor(
     readonly services: Services,
@@ -35,7 +38,33 @@ export class Context {
     private readonly loaderOptions: LoaderOptions = { batch: true },
   ) {}
 
+  /**
+   * The article a preview token opened in this request (Query.articlePreview): the nested fields that lead
+   * back to it (a comment's or a live entry's `article`) answer with it. No other path reads it: the loaders
+   * keep to the viewer's sight, so article(id:) and node(id:) still do not show it.
+   */
+  private readonly previewed = new Map<number, Article>();
+
+  grantPreview(article: Article): void {
+    this.previewed.set(article.dbId, article);
+  }
+
+  previewedArticle(id: number): Article | undefined {
+    return this.previewed.get(id);
+  }
+
+  /** Marks this response as one no cache may keep, whatever the cache hints say. */
+  noStore(): void {
+    this.uncacheable = true;
+    this.tags = null;
+  }
+
+  get mayStore(): boolean {
+    return !this.uncacheable;
+  }
+
   startTagging(): void {
+    if (this.uncacheable) return;
     this.tags ??= new Set();
   }
 

@@ -20,6 +20,9 @@ export const CACHE_HINTS: Record<string, number> = {
   // A position, not content: a cached one would make a stream replay what the reader already has.
   "Query.feedCursor": 0,
   "Query.pendingComments": 0,
+  // A draft preview is read for its token's holder only, and must stop the moment it is revoked.
+  "Query.articlePreview": 0,
+  "Query.articlePreviews": 0,
   // Live blogs change by the minute; the server's own cache is purged on every entry write.
   LiveEntry: 10,
   "Article.liveEntries": 10,

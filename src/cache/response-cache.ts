@@ -153,7 +153,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
         async willSendResponse({ response, contextValue, operation }) {
           const headers = response.http.headers;
           const single = response.body.kind === "single" ? response.body.singleResult : undefined;
-          if (!anonymous) {
+          // A resolver said no cache may keep this (a draft preview): the same for every caller.
+          if (!anonymous || !contextValue.mayStore) {
             headers.set("cache-control", "private, no-store");
             return;
           }

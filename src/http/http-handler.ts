@@ -18,6 +18,7 @@ import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
 import { syndicationRoute } from "../modules/syndication/syndication.routes";
+import { isPreviewPath, previewPage } from "../widget/preview-page";
 import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
@@ -210,7 +211,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       ["/healthz", "/readyz", "/"].includes(pathname) ||
       (pathname === "/metrics" && config.metricsPort === undefined) ||
       pathname.startsWith("/graphiql/") ||
-      isWidgetPath(pathname);
+      isWidgetPath(pathname) ||
+      isPreviewPath(pathname);
     if (!known) throw new HttpError(404, "Not found");
     if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req, res, PAGE_METHODS);
     switch (pathname) {
@@ -232,6 +234,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         res.end();
         return;
     }
+    const preview = isPreviewPath(pathname) ? await previewPage(pathname, services) : null;
+    if (preview) return page(res, preview.status, "text/html; charset=utf-8", preview.body, preview.headers);
     const widget = await widgetRoute(pathname, services);
     if (widget) {
       return page(res, widget.status, widget.type, widget.body, {

@@ -16,6 +16,8 @@ import { CommentWriteResolver } from "./comment/comment-write.resolver";
 import { LiveEntry } from "./liveblog/live-entry.entity";
 import { ArticleLiveBlogResolver, LiveBlogWriteResolver, LiveEntryResolver } from "./liveblog/live-blog.resolver";
 import { NodeResolver } from "./node.resolver";
+import { ArticlePreview } from "./preview/article-preview.entity";
+import { ArticlePreviewResolver } from "./preview/article-preview.resolver";
 import { ArticlePublishedResolver } from "./feed/article-published.resolver";
 import { ArticleUpdatedResolver } from "./feed/article-updated.resolver";
 import { CommentAddedResolver } from "./feed/comment-added.resolver";
@@ -39,6 +41,7 @@ export const entities = [
   Comment,
   LiveEntry,
   Topic,
+  ArticlePreview,
 ];
 
 /** Every type-graphql resolver, for the schema. */
@@ -68,4 +71,5 @@ export const resolvers = [
   TopicResolver,
   TopicArticlesResolver,
   ViewerResolver,
+  ArticlePreviewResolver,
 ] as const;

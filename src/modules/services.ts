@@ -17,6 +17,7 @@ import { CommentWriteService } from "./comment/comment-write.service";
 import { CommentService } from "./comment/comment.service";
 import { LiveBlogWriteService } from "./liveblog/live-blog-write.service";
 import { LiveEntryService } from "./liveblog/live-entry.service";
+import { ArticlePreviewService } from "./preview/article-preview.service";
 import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
@@ -54,6 +55,7 @@ export interface Services {
   feedDispatcher: FeedDispatcher;
   feed: FeedService;
   syndication: SyndicationService;
+  articlePreview: ArticlePreviewService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -93,6 +95,7 @@ export function createServices(deps: ServiceDeps): Services {
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db, bus),
     liveBlogWrite: new LiveBlogWriteService(db, rows, bus, clock, cache),
+    articlePreview: new ArticlePreviewService(db, rows, clock, config.preview),
     commentWrite: new CommentWriteService(
       db,
       rows,

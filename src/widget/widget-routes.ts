@@ -135,7 +135,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
 /** How many of the latest entries the page's LiveBlogPosting lists (liveBlogUpdate). */
 export const LD_UPDATES = 10;
 
-interface PageData {
+export interface PageData {
   article: Article;
   /** Canonical URL, meta title and description, Open Graph image (Article.seo). */
   seo: ArticleSeo;
@@ -220,13 +220,13 @@ export function structuredData(page: PageData): Record<string, unknown> {
 export const scriptJson = (value: unknown) =>
   JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c as "&" | "<" | ">" | '"' | "'"],
   );
 
-const PAGE_STYLE = `
+export const PAGE_STYLE = `
 body{margin:0;font:17px/1.6 Georgia,"Times New Roman",serif;color:#1a1a1a;background:#fff}
 .masthead{border-bottom:3px double #1a1a1a;padding:.75rem 1.5rem;display:flex;align-items:baseline;gap:1rem}
 .masthead a{font:700 1.6rem/1 Georgia,serif;color:inherit;text-decoration:none}
@@ -250,7 +250,7 @@ code{font-size:12px;background:#f3f3f3;padding:.1rem .3rem}
  * The demo pages' policy: the page's own style and the widget's injected one, by hash, with any style
  * of the page's own; the widget script; authors' portraits from any https: address.
  */
-const demoCsp = (...extraStyles: string[]) =>
+export const demoCsp = (...extraStyles: string[]) =>
   pageCsp([PAGE_STYLE, WIDGET_CSS, ...extraStyles.filter(Boolean)]).replace(
     "img-src 'self' data:",
     "img-src 'self' data: https:",
@@ -268,7 +268,7 @@ const initials = (name: string) =>
 const pageUrl = (slug: string) => `/live/${encodeURIComponent(slug)}`;
 
 /** Under the article: who wrote it (portrait or initials, name, bio), its topics, related articles. */
-function afterArticle(page: PageData): string {
+export function afterArticle(page: PageData): string {
   const box = page.authors
     .map((a) => {
       const portrait =

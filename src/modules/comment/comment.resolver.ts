@@ -12,7 +12,7 @@ import { CommentConnection } from "./comment.types";
 export class CommentResolver {
   @FieldResolver(() => Article, { description: "The article it was posted on." })
   async article(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Article> {
-    const article = await ctx.loaders.article.byId.load(comment.articleId);
+    const article = ctx.previewedArticle(comment.articleId) ?? (await ctx.loaders.article.byId.load(comment.articleId));
     // A comment is only visible with its article, so this is a broken invariant, not a user error.
     if (!article) throw new AppError("NOT_FOUND", "The comment's article is not visible");
     return ctx.tagged(article);

@@ -56,7 +56,7 @@ export class ArticleLiveBlogResolver {
 export class LiveEntryResolver {
   @FieldResolver(() => Article, { description: "The live blog it belongs to." })
   async article(@Root() entry: LiveEntry, @Ctx() ctx: Context): Promise<Article> {
-    const article = await ctx.loaders.article.byId.load(entry.articleId);
+    const article = ctx.previewedArticle(entry.articleId) ?? (await ctx.loaders.article.byId.load(entry.articleId));
     // Every path to an entry passes through a check that its article is visible to the caller.
     if (!article) throw new Error(`LiveEntry ${entry.dbId}: its article ${entry.articleId} is not visible`);
     return ctx.tagged(article);
