@@ -239,6 +239,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await limiter!.close();
       await cacheStore!.close();
       redis?.close();
+      services.image.storage.close();
       await db.close();
     },
   };

@@ -16,6 +16,7 @@ import type { RequestPipeline } from "../pipeline/request-pipeline";
 import { HttpError, readBody, sendJson } from "./body";
 import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
+import { imageRoute, isImagePath } from "../modules/image/image.routes";
 import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
@@ -43,6 +44,7 @@ const PAGE_METHODS = "GET, HEAD";
 
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const { apollo, services, config, logger, metrics, pipeline } = deps;
+  const imageDeps = { image: services.image, auth: services.auth, maxBytes: config.images.maxBytes };
 
   /**
    * CORS for pages on other origins (the widget on a newsroom's own site). No cookies are ever used,
@@ -155,6 +157,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       scope.graphql = true;
       return graphql(req, res, url, scope);
     }
+    if (isImagePath(pathname)) return imageRoute(req, res, pathname, scope.requestId, imageDeps);
     const known =
       ["/healthz", "/readyz", "/"].includes(pathname) ||
       (pathname === "/metrics" && config.metricsPort === undefined) ||

@@ -23,10 +23,25 @@ import { FeedCursorResolver } from "./feed/feed-cursor.resolver";
 import { LiveBlogSubscriptionResolver } from "./feed/live-blog.resolver";
 import { ModerationResolver } from "./comment/moderation.resolver";
 import { Topic } from "./topic/topic.entity";
+import { ArticleLeadImage } from "./article/article-lead-image.entity";
+import { ArticleLeadImageResolver } from "./article/article-lead-image.resolver";
+import { Image } from "./image/image.entity";
+import { ImageResolver } from "./image/image.resolver";
 import { TopicResolver } from "./topic/topic.resolver";
 
 /** Every TypeORM entity, for the data source. */
-export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, LiveEntry, Topic];
+export const entities = [
+  ApiToken,
+  Article,
+  ArticleAuthor,
+  ArticleTopic,
+  Author,
+  Comment,
+  LiveEntry,
+  Topic,
+  Image,
+  ArticleLeadImage,
+];
 
 /** Every type-graphql resolver, for the schema. */
 export const resolvers = [
@@ -52,4 +67,6 @@ export const resolvers = [
   TopicResolver,
   TopicArticlesResolver,
   ViewerResolver,
+  ImageResolver,
+  ArticleLeadImageResolver,
 ] as const;

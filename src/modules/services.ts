@@ -20,6 +20,10 @@ import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
 import { createLoaders } from "./loaders";
+import { ArticleLeadImageService } from "./article/article-lead-image.service";
+import { ImageService } from "./image/image.service";
+import type { ImageStorage } from "./image/image-storage";
+import { createImageStorage } from "./image/create-image-storage";
 
 export interface ServiceDeps {
   config: Config;
@@ -30,6 +34,8 @@ export interface ServiceDeps {
   logger: Logger;
   metrics: Metrics;
   cache: Purger;
+  /** Tests may pass a storage of their own; by default IMAGE_STORAGE picks one. */
+  imageStorage?: ImageStorage;
 }
 
 /** The application-wide services: one set per server, shared by all requests. */
@@ -50,12 +56,22 @@ export interface Services {
   liveBlogWrite: LiveBlogWriteService;
   feedDispatcher: FeedDispatcher;
   feed: FeedService;
+  image: ImageService;
+  articleLeadImage: ArticleLeadImageService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, bus, clock, limiter, logger, metrics, cache } = deps;
   const rows = new RowMapper(db.dataSource);
-  const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache);
+  const articleLeadImage = new ArticleLeadImageService(db, rows);
+  const image = new ImageService(
+    db,
+    rows,
+    deps.imageStorage ?? createImageStorage(config.images),
+    config.images,
+    logger,
+  );
+  const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache, articleLeadImage);
   // What loaders read through: made first, so the feed's shared loaders need nothing built after them.
   const readers = {
     article: new ArticleService(db, rows),
@@ -63,6 +79,8 @@ export function createServices(deps: ServiceDeps): Services {
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),
     liveEntry: new LiveEntryService(db, rows),
+    articleLeadImage,
+    image,
   };
   const feedDispatcher = new FeedDispatcher(
     (viewer) => createLoaders(readers, viewer, { batch: true }),

@@ -99,6 +99,8 @@ export type CreateArticleInput = {
   body: string;
   /** Whether readers may comment once it is published; true when not given. */
   commentsOpen?: boolean | null | undefined;
+  /** The picture at the top; none when not given. */
+  leadImage?: LeadImageInput | null | undefined;
   /** Generated from the title (and made unique) when not given. Given: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. */
   slug?: string | null | undefined;
   /** The summary under the headline: up to 1,000 characters; empty means none. */
@@ -107,6 +109,18 @@ export type CreateArticleInput = {
   title: string;
   /** Topics to tag it with, by slug; an unknown slug is BAD_USER_INPUT. */
   topicSlugs?: Array<string> | null | undefined;
+};
+
+/** The picture at the top of an article (upload it first: POST /images). */
+export type LeadImageInput = {
+  /** Required: what the picture shows, for readers who cannot see it; 1 to 300 characters. */
+  alt?: string | null | undefined;
+  /** Shown under the picture; up to 1000 characters. */
+  caption?: string | null | undefined;
+  /** The photographer or agency; up to 200 characters. */
+  credit?: string | null | undefined;
+  /** The Image's global id, from the upload's answer; an unknown one is BAD_USER_INPUT. */
+  imageId: string | number;
 };
 
 /** What happened to a live-blog entry. */
@@ -139,6 +153,8 @@ export type UpdateArticleInput = {
   body?: string | null | undefined;
   /** Opens or closes comments. Leave it out to keep it; null is BAD_USER_INPUT. */
   commentsOpen?: boolean | null | undefined;
+  /** Sets (or replaces) the picture at the top; null removes it; left out, it stays. */
+  leadImage?: LeadImageInput | null | undefined;
   /** A new slug: lowercase words joined by hyphens, at most 120 characters. Taken by an article you can see: CONFLICT; taken by one you cannot: the first free `slug-N` instead. Leave it out to keep it; null is BAD_USER_INPUT. */
   slug?: string | null | undefined;
   /** The summary, up to 1,000 characters; null or empty clears it. */
@@ -263,6 +279,7 @@ export type CacheNodeQuery = {
     | { title: string; id: string }
     | { id: string }
     | { body: string; id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | null;
@@ -571,6 +588,7 @@ export type NodeQuery = {
     | { __typename: "Article"; slug: string; id: string; articleStatus: ArticleStatus }
     | { __typename: "Author"; slug: string; id: string }
     | { __typename: "Comment"; body: string; id: string; commentStatus: CommentStatus }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; slug: string; id: string }
     | null;
@@ -901,6 +919,7 @@ export type LiveEntryNodeQueryVariables = Exact<{
 
 export type LiveEntryNodeQuery = {
   node:
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1238,6 +1257,7 @@ export type NewsroomNodeQuery = {
         commentStatus: CommentStatus;
         replies: { totalCount: number; nodes: Array<{ id: string }> };
       }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; id: string }
     | null;
@@ -1517,6 +1537,7 @@ export type NodeFullQuery = {
         parent: { id: string; body: string } | null;
         replies: { totalCount: number; nodes: Array<{ id: string; body: string; parent: { id: string } | null }> };
       }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | {
         __typename: "Topic";

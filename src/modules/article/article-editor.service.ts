@@ -15,6 +15,7 @@ import { Article, ArticleStatus } from "./article.entity";
 import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
 import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
+import { ArticleLeadImageService } from "./article-lead-image.service";
 
 export const MAX_TITLE = 300;
 export const MAX_STANDFIRST = 1000;
@@ -38,6 +39,7 @@ export class ArticleEditorService {
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly cache: Purger = noPurge,
+    private readonly leadImages = new ArticleLeadImageService(db, rows),
   ) {}
 
   /** WRITER or better; the article starts as a DRAFT with the caller in the byline unless given one. */
@@ -48,6 +50,7 @@ export class ArticleEditorService {
     const standfirst = input.standfirst == null ? null : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
     this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    const leadImage = this.leadImages.check(errors, input.leadImage);
     errors.throwIfAny();
 
     for (let attempt = 1; ; attempt++) {
@@ -66,6 +69,7 @@ export class ArticleEditorService {
             [slug, title, standfirst || null, input.body, html, input.commentsOpen ?? true, wordCount, now],
           );
           await this.replaceLinks(tx, row.id, authorIds, topicIds);
+          if (leadImage) await this.leadImages.write(tx, row.id, leadImage);
           return this.load(tx, row.id);
         });
       } catch (error) {
@@ -88,6 +92,7 @@ export class ArticleEditorService {
       input.standfirst == null ? input.standfirst : errors.text(input.standfirst, "standfirst", 0, MAX_STANDFIRST);
     if (input.body != null) this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    const leadImage = this.leadImages.check(errors, input.leadImage);
     errors.throwIfAny();
 
     try {
@@ -121,6 +126,7 @@ export class ArticleEditorService {
           const topicIds = input.topicSlugs != null ? await this.topicIds(tx, input.topicSlugs) : null;
           await this.replaceLinks(tx, id, authorIds, topicIds);
         }
+        if (leadImage !== undefined) await this.leadImages.write(tx, id, leadImage);
         const updated = await this.load(tx, id);
         if (current.status === ArticleStatus.PUBLISHED) {
           this.record(tx, FeedEventKind.ARTICLE_UPDATED, id);

@@ -1,6 +1,7 @@
 import { Field, InputType } from "type-graphql";
 import { MAX_SLUG_LENGTH } from "../../shared/validation";
 import { MAX_BODY, MAX_STANDFIRST, MAX_TITLE } from "./article-editor.service";
+import { LeadImageInput } from "./article-lead-image.inputs";
 
 const n = (value: number) => value.toLocaleString("en");
 
@@ -49,6 +50,9 @@ export class CreateArticleInput {
     description: "Whether readers may comment once it is published; true when not given.",
   })
   commentsOpen?: boolean | null;
+
+  @Field(() => LeadImageInput, { nullable: true, description: "The picture at the top; none when not given." })
+  leadImage?: LeadImageInput | null;
 }
 
 const KEEP = "Leave it out to keep it; null is BAD_USER_INPUT.";
@@ -82,4 +86,10 @@ export class UpdateArticleInput {
 
   @Field(() => Boolean, { nullable: true, description: `Opens or closes comments. ${KEEP}` })
   commentsOpen?: boolean | null;
+
+  @Field(() => LeadImageInput, {
+    nullable: true,
+    description: "Sets (or replaces) the picture at the top; null removes it; left out, it stays.",
+  })
+  leadImage?: LeadImageInput | null;
 }

@@ -16,6 +16,7 @@ export function createArticleLoaders(services: LoaderServices, viewer: Viewer | 
     text: loader(options, (ids: readonly number[]) => article.texts(ids)),
     byline: loader(options, (ids: readonly number[]) => article.bylines(ids)),
     topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
+    leadImage: loader(options, (ids: readonly number[]) => services.articleLeadImage.byArticleIds(ids)),
     related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),
     publishedCount,
     byTopic: pageLoader(options, (keys, page) =>
