@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueryLimits } from "./shared/query-limits";
 import { DEFAULT_LIMITS } from "./shared/query-limits";
@@ -183,7 +184,8 @@ function imageConfig(env: Env): ImageConfig {
     maxPixels: int(env, "IMAGE_MAX_PIXELS", 100_000_000, 1),
     baseUrl,
     storage,
-    dir: env.IMAGE_DIR || join(dataDir === "memory://" ? "./data" : dataDir, "images"),
+    // A throwaway database (memory://) gets throwaway images.
+    dir: env.IMAGE_DIR || join(dataDir.startsWith("memory://") ? join(tmpdir(), "newsgraph") : dataDir, "images"),
     s3: {
       bucket,
       region: env.S3_REGION || "us-east-1",

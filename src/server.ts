@@ -106,7 +106,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     cacheStore = redis ? new RedisCacheStore(redis, logger) : new MemoryCacheStore(config.responseCacheMaxEntries);
     services = createServices({ config, db, bus, clock, limiter, logger, metrics, cache: cacheStore });
     if (config.seedDemo) {
-      const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
+      const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger, imageStorage: services.image.storage });
       if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(db, services.auth);
     }
   } catch (error) {

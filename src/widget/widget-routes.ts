@@ -7,6 +7,8 @@ import type { Article } from "../modules/article/article.entity";
 import type { Author } from "../modules/author/author.entity";
 import type { LiveEntry } from "../modules/liveblog/live-entry.entity";
 import type { Topic } from "../modules/topic/topic.entity";
+import type { Image } from "../modules/image/image.entity";
+import { ImageFormat } from "../modules/image/image-urls";
 
 export interface WidgetResponse {
   status: number;
@@ -91,7 +93,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
   const id = article.dbId;
-  const [[topics], [authors], [related], entries] = await Promise.all([
+  const [[topics], [authors], [related], entries, [leadImage]] = await Promise.all([
     services.article.topics([id]),
     services.article.bylines([id]),
     services.article.related([id], 5),
@@ -100,6 +102,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
       : services.liveEntry
           .pages([id], { first: LD_UPDATES, after: null }, false, async () => 0)
           .then(([p]) => p!.nodes),
+    services.articleLeadImage.byArticleIds([id]),
   ]);
   const entryAuthorIds = [...new Set(entries.flatMap((e) => e.authorIds))];
   const entryAuthors = new Map(
@@ -118,7 +121,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   return {
     status: 200,
     type: "text/html; charset=utf-8",
-    body: demoPage(page, topics![0] ?? null),
+    body: demoPage(page, topics![0] ?? null, leadImage ? leadFigure(leadImage, services) : ""),
     cacheControl: "no-cache",
     csp: demoCsp(),
   };
@@ -284,7 +287,18 @@ ${related}
 </section>`;
 }
 
-function demoPage(page: PageData, topic: { slug: string; name: string } | null): string {
+/** The lead image for readers without JavaScript (the widget shows it otherwise), with srcset and sizes. */
+function leadFigure(image: Image, services: Services): string {
+  const urls = services.image.urls;
+  const caption = [image.caption, image.credit].filter(Boolean).join(" · ");
+  return `<figure><img src="${escapeHtml(urls.rendition(image.key, 960, ImageFormat.JPEG))}" srcset="${escapeHtml(
+    urls.srcset(image, ImageFormat.WEBP),
+  )}" sizes="(max-width: 46rem) 100vw, 46rem" width="${image.width}" height="${image.height}" alt="${escapeHtml(
+    image.alt ?? "",
+  )}">${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`;
+}
+
+function demoPage(page: PageData, topic: { slug: string; name: string } | null, lead = ""): string {
   const { article } = page;
   const slug = escapeHtml(article.slug);
   return `<!doctype html>
@@ -301,7 +315,7 @@ ${article.standfirst ? `<meta name="description" content="${escapeHtml(article.s
 <header class="masthead"><a href="${pageUrl(article.slug)}">The Harbour Courier</a><span>newsgraph live-blog widget demo</span></header>
 <div class="page">
 <main>
-<div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1><p>Comments need JavaScript.</p></noscript></div>
+<div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1>${lead}<p>Comments need JavaScript.</p></noscript></div>
 ${afterArticle(page)}
 </main>
 ${topic ? `<aside><div data-newsgraph-topic="${escapeHtml(topic.slug)}" data-newsgraph-exclude="${escapeHtml(article.slug)}"></div></aside>` : "<aside></aside>"}

@@ -39,6 +39,18 @@ export interface ArticleData {
   isLive?: boolean;
   liveSince?: string | null;
   liveUntil?: string | null;
+  leadImage?: LeadImageData | null;
+}
+
+/** The picture at the top of an article; URLs may be root-relative (resolved against the endpoint). */
+export interface LeadImageData {
+  src: string;
+  srcset: string;
+  width: number;
+  height: number;
+  alt: string | null;
+  caption: string | null;
+  credit: string | null;
 }
 
 export interface ArticleCard {
@@ -58,7 +70,8 @@ const REPLY_TREE = replies(10, replies(5, "replies(first: 1) { totalCount }"));
 const THREAD = `${PAGE} nodes { ${COMMENT} ${REPLY_TREE} }`;
 
 const ARTICLE =
-  "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name }";
+  "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name } " +
+  "leadImage { src: url(width: 960) srcset width height alt caption credit }";
 const CARD = "id slug title standfirst publishedAt authors { name }";
 
 export const ARTICLE_QUERY = `query NewsgraphWidgetArticle($slug: String!) {
