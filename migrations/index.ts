@@ -9,6 +9,7 @@ import { AddLiveBlogs1796300000000 } from "./1796300000000-add-live-blogs";
 import { AddArticleSeo1796400000002 } from "./1796400000002-add-article-seo";
 import { AddArticleRevisions1796400000004 } from "./1796400000004-add-article-revisions";
 import { AddArticlePreviews1796400000003 } from "./1796400000003-add-article-previews";
+import { AddImages1796400000000 } from "./1796400000000-add-images";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AddArticleSeo1796400000002,
   AddArticleRevisions1796400000004,
   AddArticlePreviews1796400000003,
+  AddImages1796400000000,
 ];

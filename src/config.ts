@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { QueryLimits } from "./shared/query-limits";
 import { DEFAULT_LIMITS } from "./shared/query-limits";
 
@@ -95,6 +97,8 @@ export interface Config {
   readonly syndication: SyndicationConfig;
   /** Draft previews (src/modules/preview). */
   readonly preview: PreviewConfig;
+  /** Uploaded images and their renditions (README: Images). */
+  readonly images: ImageConfig;
 }
 
 export interface SyndicationConfig {
@@ -142,6 +146,29 @@ function previewConfig(env: Env): PreviewConfig {
   const urlPattern = env.PREVIEW_URL || "/preview/{token}";
   if (!urlPattern.includes("{token}")) throw new ConfigError(`PREVIEW_URL must contain {token}, got "${urlPattern}"`);
   return { secret, defaultTtlSeconds, maxTtlSeconds, urlPattern };
+}
+
+/** Where images live and what an upload may be. */
+export interface ImageConfig {
+  /** Largest upload in bytes (413 beyond). */
+  readonly maxBytes: number;
+  /** Most pixels (width x height) an image may have (400 beyond: decompression bombs). */
+  readonly maxPixels: number;
+  /** Put before every image URL ("" = root-relative paths such as /images/KEY/640.webp). */
+  readonly baseUrl: string;
+  readonly storage: "local" | "s3";
+  /** Local storage: the directory of originals and renditions. */
+  readonly dir: string;
+  readonly s3: {
+    readonly bucket: string;
+    readonly region: string;
+    readonly endpoint: string | undefined;
+    readonly forcePathStyle: boolean;
+    readonly accessKeyId: string | undefined;
+    readonly secretAccessKey: string | undefined;
+    /** Put before every object key ("images/" by default). */
+    readonly prefix: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -252,6 +279,47 @@ function syndication(env: Env): SyndicationConfig {
   };
 }
 
+function imageConfig(env: Env): ImageConfig {
+  const storage = oneOf(env, "IMAGE_STORAGE", ["local", "s3"] as const, "local");
+  const bucket = env.S3_BUCKET ?? "";
+  if (storage === "s3" && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(
+      `S3_BUCKET must name a bucket (3 to 63 lowercase letters, digits, "." and "-") with IMAGE_STORAGE=s3`,
+    );
+  }
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) {
+    throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither: the AWS default chain)");
+  }
+  const baseUrl = (env.IMAGE_BASE_URL ?? "").replace(/\/+$/, "");
+  if (baseUrl !== "" && !/^https?:\/\/[^/]/.test(baseUrl)) {
+    throw new ConfigError(`IMAGE_BASE_URL must be an http(s) URL, got "${env.IMAGE_BASE_URL}"`);
+  }
+  const dataDir = env.DATA_DIR || "./data";
+  return {
+    maxBytes: int(env, "IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1024),
+    maxPixels: int(env, "IMAGE_MAX_PIXELS", 100_000_000, 1),
+    baseUrl,
+    storage,
+    // A throwaway database (memory://) gets throwaway images.
+    dir: env.IMAGE_DIR || join(dataDir.startsWith("memory://") ? join(tmpdir(), "newsgraph") : dataDir, "images"),
+    s3: {
+      bucket,
+      region: env.S3_REGION || "us-east-1",
+      endpoint,
+      forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE", false),
+      accessKeyId,
+      secretAccessKey,
+      prefix: env.S3_PREFIX ?? "images/",
+    },
+  };
+}
+
 /** Parses configuration from an environment map (process.env by default). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const production = env.NODE_ENV === "production";
@@ -311,6 +379,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
     syndication: syndication(env),
     preview: previewConfig(env),
+    images: imageConfig(env),
     ...overrides,
   };
   return Object.freeze(config);

@@ -122,7 +122,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       cache: replicaPurger(cacheStore, db),
     });
     if (config.seedDemo) {
-      const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger });
+      const { articles } = await seedDemo(db, { onlyIfEmpty: true, logger, imageStorage: services.image.storage });
       if (articles > 0 && db.kind === "pglite") demoEditorToken = await createDemoEditor(db, services.auth);
     }
   } catch (error) {
@@ -263,6 +263,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await limiter!.close();
       await cacheStore!.close();
       redis?.close();
+      services.image.storage.close();
       await db.close();
     },
   };

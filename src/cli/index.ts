@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { loadConfig, loadDotEnv } from "../config";
+import { createImageStorage } from "../modules/image/create-image-storage";
 import { describeOpenError } from "../db/connect-errors";
 import { DataDirInUseError } from "../db/data-dir-lock";
 import { Database } from "../db/database";
@@ -93,7 +94,8 @@ const commands: Record<string, Command> = {
     );
     if (benchOnly) throw new UsageError(`--${benchOnly} goes with seed --bench`);
     if (!values.demo) throw new UsageError("seed needs --demo or --bench");
-    const { articles } = await seedDemo(db);
+    const imageStorage = createImageStorage(loadConfig().images);
+    const { articles } = await seedDemo(db, { imageStorage }).finally(() => imageStorage.close());
     if (!articles) {
       console.error("seed: the demo content is there already; for a token: npm run -s cli -- token create ...");
       return;

@@ -19,6 +19,7 @@ import { clientIp } from "./client-ip";
 import { isWidgetPath, widgetRoute } from "../widget/widget-routes";
 import { syndicationRoute } from "../modules/syndication/syndication.routes";
 import { isPreviewPath, previewPage } from "../widget/preview-page";
+import { imageRoute, isImagePath } from "../modules/image/image.routes";
 import { addVary, methodNotAllowed, requestUrl, setSecurityHeaders } from "./web-security";
 
 export interface HttpHandlerDeps {
@@ -50,6 +51,7 @@ const PAGE_METHODS = "GET, HEAD";
 
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const { apollo, services, config, logger, metrics, pipeline } = deps;
+  const imageDeps = { image: services.image, auth: services.auth, maxBytes: config.images.maxBytes };
 
   /**
    * CORS for pages on other origins (the widget on a newsroom's own site). No cookies are ever used,
@@ -207,6 +209,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       return graphql(req, res, url, scope);
     }
     if (await syndicationRoute(req, res, pathname, services.syndication)) return;
+    if (isImagePath(pathname)) return imageRoute(req, res, pathname, scope.requestId, imageDeps);
     const known =
       ["/healthz", "/readyz", "/"].includes(pathname) ||
       (pathname === "/metrics" && config.metricsPort === undefined) ||

@@ -28,6 +28,10 @@ import { LiveBlogSubscriptionResolver } from "./feed/live-blog.resolver";
 import { ModerationResolver } from "./comment/moderation.resolver";
 import { ArticleSeoResolver } from "./syndication/article-seo.resolver";
 import { Topic } from "./topic/topic.entity";
+import { ArticleLeadImage } from "./article/article-lead-image.entity";
+import { ArticleLeadImageResolver } from "./article/article-lead-image.resolver";
+import { Image } from "./image/image.entity";
+import { ImageResolver } from "./image/image.resolver";
 import { TopicResolver } from "./topic/topic.resolver";
 
 /** Every TypeORM entity, for the data source. */
@@ -42,6 +46,8 @@ export const entities = [
   LiveEntry,
   Topic,
   ArticlePreview,
+  Image,
+  ArticleLeadImage,
 ];
 
 /** Every type-graphql resolver, for the schema. */
@@ -72,4 +78,6 @@ export const resolvers = [
   TopicArticlesResolver,
   ViewerResolver,
   ArticlePreviewResolver,
+  ImageResolver,
+  ArticleLeadImageResolver,
 ] as const;

@@ -5,12 +5,13 @@ import { createAuthorLoaders } from "./author/author.loaders";
 import { createCommentLoaders } from "./comment/comment.loaders";
 import { createLiveEntryLoaders } from "./liveblog/live-entry.loaders";
 import { createTopicLoaders } from "./topic/topic.loaders";
+import { createImageLoaders } from "./image/image.loaders";
 import type { Services } from "./services";
 
 /** The read services that loaders batch into: all a set of loaders needs, so it can be made before the rest. */
 export type LoaderServices = Pick<
   Services,
-  "article" | "articleRevision" | "author" | "topic" | "comment" | "liveEntry"
+  "article" | "articleLeadImage" | "articleRevision" | "author" | "topic" | "comment" | "image" | "liveEntry"
 >;
 
 /**
@@ -25,6 +26,7 @@ export function createLoaders(services: LoaderServices, viewer: Viewer | null, o
     topic: createTopicLoaders(services, options),
     comment: createCommentLoaders(services, viewer, options),
     liveEntry: createLiveEntryLoaders(services, viewer, options),
+    image: createImageLoaders(services, options),
   };
 }
 

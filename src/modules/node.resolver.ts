@@ -41,6 +41,9 @@ export class NodeResolver {
       }
       case "Topic":
         return loaders.topic.byId.load(parsed.id);
+      case "Image":
+        // Unpublished pictures stay out of sight: newsroom tokens only (readers get them through articles).
+        return ctx.viewer ? loaders.image.byId.load(parsed.id) : null;
     }
   }
 }

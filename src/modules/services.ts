@@ -23,6 +23,10 @@ import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
 import { SyndicationService } from "./syndication/syndication.service";
 import { createLoaders } from "./loaders";
+import { ArticleLeadImageService } from "./article/article-lead-image.service";
+import { ImageService } from "./image/image.service";
+import type { ImageStorage } from "./image/image-storage";
+import { createImageStorage } from "./image/create-image-storage";
 
 export interface ServiceDeps {
   config: Config;
@@ -33,6 +37,8 @@ export interface ServiceDeps {
   logger: Logger;
   metrics: Metrics;
   cache: Purger;
+  /** Tests may pass a storage of their own; by default IMAGE_STORAGE picks one. */
+  imageStorage?: ImageStorage;
 }
 
 /** The application-wide services: one set per server, shared by all requests. */
@@ -56,12 +62,22 @@ export interface Services {
   feed: FeedService;
   syndication: SyndicationService;
   articlePreview: ArticlePreviewService;
+  image: ImageService;
+  articleLeadImage: ArticleLeadImageService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, bus, clock, limiter, logger, metrics, cache } = deps;
   const rows = new RowMapper(db.dataSource);
-  const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache);
+  const articleLeadImage = new ArticleLeadImageService(db, rows);
+  const image = new ImageService(
+    db,
+    rows,
+    deps.imageStorage ?? createImageStorage(config.images),
+    config.images,
+    logger,
+  );
+  const articleEditor = new ArticleEditorService(db, rows, bus, clock, cache, articleLeadImage);
   // What loaders read through: made first, so the feed's shared loaders need nothing built after them.
   const readers = {
     article: new ArticleService(db, rows),
@@ -70,6 +86,8 @@ export function createServices(deps: ServiceDeps): Services {
     topic: new TopicService(db, rows),
     comment: new CommentService(db, rows),
     liveEntry: new LiveEntryService(db, rows),
+    articleLeadImage,
+    image,
   };
   const feedDispatcher = new FeedDispatcher(
     (viewer) => createLoaders(readers, viewer, { batch: true }),
@@ -91,7 +109,10 @@ export function createServices(deps: ServiceDeps): Services {
       metrics.eventsDelivered.inc({ replayed: String(replayed) }),
     ),
     articleEditor,
-    syndication: new SyndicationService(db, readers.article, readers.topic, readers.author, clock, config.syndication),
+    syndication: new SyndicationService(db, readers.article, readers.topic, readers.author, clock, config.syndication, {
+      byArticleIds: (ids) => articleLeadImage.byArticleIds(ids),
+      urls: image.urls,
+    }),
     scheduler: new ArticleScheduler(articleEditor, clock, config.schedulerIntervalMs, logger),
     auth: new AuthService(db, bus),
     liveBlogWrite: new LiveBlogWriteService(db, rows, bus, clock, cache),

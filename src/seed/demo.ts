@@ -4,8 +4,10 @@ import type { AuthService } from "../modules/auth/auth.service";
 import { Role } from "../modules/auth/role";
 import { renderBody } from "../modules/article/article.render";
 import { insertAuthor } from "../modules/author/author-insert";
+import type { ImageStorage } from "../modules/image/image-storage";
 import type { DemoArticle } from "./demo-content.types";
 import { demoArticles, demoAuthors, demoCorrections, demoLiveBlogs, demoTopics } from "./demo-content";
+import { seedDemoImages } from "./demo-images";
 
 export interface SeedOptions {
   /** Skip when the database already has articles (first start of the server). */
@@ -13,6 +15,8 @@ export interface SeedOptions {
   logger?: Logger;
   /** Reference time for "hours ago"; now by default. */
   now?: Date;
+  /** Where the demo articles' lead images go (generated with sharp); none without it. */
+  imageStorage?: ImageStorage;
 }
 
 /**
@@ -28,6 +32,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   }
   const now = options.now ?? new Date();
   let inserted = 0;
+  const pictured: Parameters<typeof seedDemoImages>[2] = [];
   await db.transaction(async (conn) => {
     for (const a of demoAuthors) {
       await insertAuthor(conn, a);
@@ -75,6 +80,8 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
       if (!rows.length) continue;
       inserted++;
       const articleId = rows[0]!.id;
+      const topic = demoTopics.find((t) => t.slug === article.topics[0]);
+      pictured.push({ id: articleId, title: article.title, topic: topic?.slug, topicName: topic?.name });
       for (const [position, slug] of article.authors.entries()) {
         await conn.query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", [
           articleId,
@@ -134,6 +141,9 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
           );
         }
       }
+    }
+    if (options.imageStorage && pictured.length) {
+      await seedDemoImages(conn, options.imageStorage, pictured, authorIds.get(demoAuthors[0]!.slug)!);
     }
   });
   options.logger?.info({ articles: inserted }, "demo content loaded");

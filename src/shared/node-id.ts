@@ -1,8 +1,8 @@
 import { BadInputError } from "./errors";
 
 /** Object types that have global ids. */
-export type NodeType = "Article" | "Author" | "Comment" | "LiveEntry" | "Topic";
-const NODE_TYPES: readonly NodeType[] = ["Article", "Author", "Comment", "LiveEntry", "Topic"];
+export type NodeType = "Article" | "Author" | "Comment" | "Image" | "LiveEntry" | "Topic";
+const NODE_TYPES: readonly NodeType[] = ["Article", "Author", "Comment", "Image", "LiveEntry", "Topic"];
 
 /**
  * The GraphQL type of an entity, as its class declares it (`static readonly nodeType`): cache tags,

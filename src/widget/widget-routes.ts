@@ -10,6 +10,8 @@ import type { Topic } from "../modules/topic/topic.entity";
 import { articleSeo } from "../modules/syndication/article-seo";
 import type { ArticleSeo } from "../modules/syndication/article-seo.types";
 import type { FeedImage } from "../modules/syndication/lead-image";
+import type { Image } from "../modules/image/image.entity";
+import { ImageFormat } from "../modules/image/image-urls";
 
 export interface WidgetResponse {
   status: number;
@@ -94,7 +96,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
   const id = article.dbId;
-  const [[topics], [authors], [related], entries, [meta], [image]] = await Promise.all([
+  const [[topics], [authors], [related], entries, [meta], [image], [leadImage]] = await Promise.all([
     services.article.topics([id]),
     services.article.bylines([id]),
     services.article.related([id], 5),
@@ -105,6 +107,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
           .then(([p]) => p!.nodes),
     services.article.metas([id]),
     services.syndication.leadImages([article]),
+    services.articleLeadImage.byArticleIds([id]),
   ]);
   const entryAuthorIds = [...new Set(entries.flatMap((e) => e.authorIds))];
   const entryAuthors = new Map(
@@ -126,7 +129,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   return {
     status: 200,
     type: "text/html; charset=utf-8",
-    body: demoPage(page, topics![0] ?? null),
+    body: demoPage(page, topics![0] ?? null, leadImage ? leadFigure(leadImage, services) : ""),
     cacheControl: "no-cache",
     csp: demoCsp(),
   };
@@ -329,7 +332,18 @@ export function socialMeta(page: PageData): string {
   ].join("\n");
 }
 
-function demoPage(page: PageData, topic: { slug: string; name: string } | null): string {
+/** The lead image for readers without JavaScript (the widget shows it otherwise), with srcset and sizes. */
+function leadFigure(image: Image, services: Services): string {
+  const urls = services.image.urls;
+  const caption = [image.caption, image.credit].filter(Boolean).join(" · ");
+  return `<figure><img src="${escapeHtml(urls.rendition(image.key, 960, ImageFormat.JPEG))}" srcset="${escapeHtml(
+    urls.srcset(image, ImageFormat.WEBP),
+  )}" sizes="(max-width: 46rem) 100vw, 46rem" width="${image.width}" height="${image.height}" alt="${escapeHtml(
+    image.alt ?? "",
+  )}">${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`;
+}
+
+function demoPage(page: PageData, topic: { slug: string; name: string } | null, lead = ""): string {
   const { article } = page;
   const slug = escapeHtml(article.slug);
   return `<!doctype html>
@@ -346,7 +360,7 @@ ${socialMeta(page)}
 <header class="masthead"><a href="${pageUrl(article.slug)}">The Harbour Courier</a><span>newsgraph live-blog widget demo</span></header>
 <div class="page">
 <main>
-<div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1><p>Comments need JavaScript.</p></noscript></div>
+<div data-newsgraph-article="${slug}"><noscript><h1>${escapeHtml(article.title)}</h1>${lead}<p>Comments need JavaScript.</p></noscript></div>
 ${afterArticle(page)}
 </main>
 ${topic ? `<aside><div data-newsgraph-topic="${escapeHtml(topic.slug)}" data-newsgraph-exclude="${escapeHtml(article.slug)}"></div></aside>` : "<aside></aside>"}

@@ -99,6 +99,8 @@ export type CreateArticleInput = {
   body: string;
   /** Whether readers may comment once it is published; true when not given. */
   commentsOpen?: boolean | null | undefined;
+  /** The picture at the top; none when not given. */
+  leadImage?: LeadImageInput | null | undefined;
   /** The description for search engines and link previews: up to 320 characters; the standfirst when empty or not given. */
   metaDescription?: string | null | undefined;
   /** The title for search engines and link previews: up to 120 characters; the headline when empty or not given. */
@@ -121,6 +123,18 @@ export type DiffChunkKind =
   | "REMOVED"
   /** In both. */
   | "UNCHANGED";
+
+/** The picture at the top of an article (upload it first: POST /images). */
+export type LeadImageInput = {
+  /** Required: what the picture shows, for readers who cannot see it; 1 to 300 characters. */
+  alt?: string | null | undefined;
+  /** Shown under the picture; up to 1000 characters. */
+  caption?: string | null | undefined;
+  /** The photographer or agency; up to 200 characters. */
+  credit?: string | null | undefined;
+  /** The Image's global id, from the upload's answer; an unknown one is BAD_USER_INPUT. */
+  imageId: string | number;
+};
 
 /** What happened to a live-blog entry. */
 export type LiveBlogEventKind =
@@ -154,6 +168,8 @@ export type UpdateArticleInput = {
   commentsOpen?: boolean | null | undefined;
   /** A correction note shown on the article with this edit (Article.corrections, articleUpdated): 1 to 1,000 characters, trimmed. Only for a PUBLISHED article (else BAD_USER_INPUT); leave it out (or null) for a silent fix, which still keeps a revision when the text changes. */
   correction?: string | null | undefined;
+  /** Sets (or replaces) the picture at the top; null removes it; left out, it stays. */
+  leadImage?: LeadImageInput | null | undefined;
   /** The description for search engines, up to 320 characters; null or empty: the standfirst. */
   metaDescription?: string | null | undefined;
   /** The title for search engines, up to 120 characters; null or empty: the headline. */
@@ -282,6 +298,7 @@ export type CacheNodeQuery = {
     | { title: string; id: string }
     | { id: string }
     | { body: string; id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | null;
@@ -590,6 +607,7 @@ export type NodeQuery = {
     | { __typename: "Article"; slug: string; id: string; articleStatus: ArticleStatus }
     | { __typename: "Author"; slug: string; id: string }
     | { __typename: "Comment"; body: string; id: string; commentStatus: CommentStatus }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; slug: string; id: string }
     | null;
@@ -920,6 +938,7 @@ export type LiveEntryNodeQueryVariables = Exact<{
 
 export type LiveEntryNodeQuery = {
   node:
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1257,6 +1276,7 @@ export type NewsroomNodeQuery = {
         commentStatus: CommentStatus;
         replies: { totalCount: number; nodes: Array<{ id: string }> };
       }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | { __typename: "Topic"; id: string }
     | null;
@@ -1599,6 +1619,7 @@ export type NodeFullQuery = {
         parent: { id: string; body: string } | null;
         replies: { totalCount: number; nodes: Array<{ id: string; body: string; parent: { id: string } | null }> };
       }
+    | { __typename: "Image"; id: string }
     | { __typename: "LiveEntry"; id: string }
     | {
         __typename: "Topic";

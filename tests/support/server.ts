@@ -1,4 +1,7 @@
 import "reflect-metadata";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { Config } from "../../src/config";
@@ -37,6 +40,8 @@ export interface GraphQLResult<R> {
  */
 export async function startTestServer(overrides: Partial<Config> = {}, deps: ServerDeps = {}): Promise<TestServer> {
   const database = await createTestDatabase();
+  // Each server's images (the demo's lead images, uploads) in a directory of its own, gone at stop.
+  const imageDir = mkdtempSync(join(tmpdir(), "newsgraph-test-images-"));
   const config = loadConfig(
     {},
     {
@@ -47,6 +52,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
       seedDemo: true,
       schedulerIntervalMs: 0,
       logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+      images: loadConfig({ IMAGE_DIR: imageDir }).images,
       ...overrides,
     },
   );
@@ -102,6 +108,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
     async stop() {
       await server.stop();
       await database.drop();
+      rmSync(imageDir, { recursive: true, force: true });
     },
   };
 }

@@ -40,11 +40,12 @@ function tagsOf(value: unknown): string[] {
 
 const withId = (entity: EntityClass, dbId: number) => Object.assign(new entity(), { dbId });
 
-test("the entities checked are the five Node types", async () => {
+test("the entities checked are the six Node types", async () => {
   expect((await taggedEntities()).map((e) => e.typeName).sort()).toEqual([
     "Article",
     "Author",
     "Comment",
+    "Image",
     "LiveEntry",
     "Topic",
   ]);

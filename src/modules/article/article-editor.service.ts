@@ -16,6 +16,7 @@ import { renderBody } from "./article.render";
 import { freeSlug, requestedSlug, slugTaken } from "./article.slugs";
 import { MAX_CORRECTION, recordRevisions } from "./article-revision.service";
 import type { CreateArticleInput, UpdateArticleInput } from "./article-write.inputs";
+import { ArticleLeadImageService } from "./article-lead-image.service";
 
 export const MAX_TITLE = 300;
 export const MAX_STANDFIRST = 1000;
@@ -42,6 +43,7 @@ export class ArticleEditorService {
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly cache: Purger = noPurge,
+    private readonly leadImages = new ArticleLeadImageService(db, rows),
   ) {}
 
   /** WRITER or better; the article starts as a DRAFT with the caller in the byline unless given one. */
@@ -57,6 +59,7 @@ export class ArticleEditorService {
         : errors.text(input.metaDescription, "metaDescription", 0, MAX_META_DESCRIPTION);
     this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
+    const leadImage = this.leadImages.check(errors, input.leadImage);
     errors.throwIfAny();
 
     for (let attempt = 1; ; attempt++) {
@@ -86,6 +89,7 @@ export class ArticleEditorService {
             ],
           );
           await this.replaceLinks(tx, row.id, authorIds, topicIds);
+          if (leadImage) await this.leadImages.write(tx, row.id, leadImage);
           return this.load(tx, row.id);
         });
       } catch (error) {
@@ -115,6 +119,7 @@ export class ArticleEditorService {
     if (input.body != null) this.checkBody(errors, input.body);
     if (input.slug != null) errors.check(isSlug(input.slug), "slug", "must be lowercase words joined by hyphens");
     const correction = input.correction == null ? null : errors.text(input.correction, "correction", 1, MAX_CORRECTION);
+    const leadImage = this.leadImages.check(errors, input.leadImage);
     errors.throwIfAny();
 
     try {
@@ -156,6 +161,7 @@ export class ArticleEditorService {
           const topicIds = input.topicSlugs != null ? await this.topicIds(tx, input.topicSlugs) : null;
           await this.replaceLinks(tx, id, authorIds, topicIds);
         }
+        if (leadImage !== undefined) await this.leadImages.write(tx, id, leadImage);
         const updated = await this.load(tx, id);
         if (current.status === ArticleStatus.PUBLISHED) {
           await recordRevisions(tx, [id], caller.authorId, correction, now);

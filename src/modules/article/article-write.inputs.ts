@@ -1,6 +1,7 @@
 import { Field, InputType } from "type-graphql";
 import { MAX_SLUG_LENGTH } from "../../shared/validation";
 import { MAX_BODY, MAX_META_DESCRIPTION, MAX_META_TITLE, MAX_STANDFIRST, MAX_TITLE } from "./article-editor.service";
+import { LeadImageInput } from "./article-lead-image.inputs";
 import { MAX_CORRECTION } from "./article-revision.service";
 
 const n = (value: number) => value.toLocaleString("en");
@@ -62,6 +63,8 @@ export class CreateArticleInput {
     description: `The description for search engines and link previews: up to ${n(MAX_META_DESCRIPTION)} characters; the standfirst when empty or not given.`,
   })
   metaDescription?: string | null;
+  @Field(() => LeadImageInput, { nullable: true, description: "The picture at the top; none when not given." })
+  leadImage?: LeadImageInput | null;
 }
 
 const KEEP = "Leave it out to keep it; null is BAD_USER_INPUT.";
@@ -116,4 +119,9 @@ export class UpdateArticleInput {
       "out (or null) for a silent fix, which still keeps a revision when the text changes.",
   })
   correction?: string | null;
+  @Field(() => LeadImageInput, {
+    nullable: true,
+    description: "Sets (or replaces) the picture at the top; null removes it; left out, it stays.",
+  })
+  leadImage?: LeadImageInput | null;
 }

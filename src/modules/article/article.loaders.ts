@@ -19,6 +19,7 @@ export function createArticleLoaders(services: LoaderServices, viewer: Viewer | 
     topics: loader(options, (ids: readonly number[]) => article.topics(ids)),
     /** Each article's correction notes, oldest first (article-revision.service.ts). */
     corrections: loader(options, (ids: readonly number[]) => services.articleRevision.corrections(ids)),
+    leadImage: loader(options, (ids: readonly number[]) => services.articleLeadImage.byArticleIds(ids)),
     related: argLoader(options, (ids: readonly number[], first: number) => article.related(ids, first)),
     publishedCount,
     byTopic: pageLoader(options, (keys, page) =>

@@ -1,4 +1,6 @@
-import type { Article } from "../article/article.entity";
+import type { Image } from "../image/image.entity";
+import type { ImageUrls } from "../image/image-urls";
+import { ImageFormat, renditionWidths } from "../image/image-urls";
 
 /** An article's image as feeds (enclosure, media:content, JSON Feed image) and Open Graph use it. */
 export interface FeedImage {
@@ -13,12 +15,24 @@ export interface FeedImage {
   alt?: string;
 }
 
+/** The widest rendition feeds and link previews get (Open Graph asks for at least 1200 px). */
+export const FEED_IMAGE_WIDTH = 1280;
+
 /**
- * The lead image of an article for feeds, Open Graph/Twitter and JSON-LD: the one place to wire
- * `Article.leadImage` in once images exist (return its largest JPEG or WebP rendition, with width,
- * height and alt). Null means no image: feeds then carry no enclosure and pages no og:image.
+ * An article's lead image for feeds, Open Graph/Twitter and JSON-LD: its JPEG rendition at up to
+ * FEED_IMAGE_WIDTH (never enlarged), with its true size and alt. Root-relative image URLs (no
+ * IMAGE_BASE_URL) are made absolute under SITE_URL.
  */
-export function leadImageFor(article: Article): FeedImage | null {
-  void article;
-  return null;
+export function feedImageOf(image: Image, urls: ImageUrls, siteUrl: string): FeedImage {
+  const widths = renditionWidths(image.width);
+  const pick = [...widths].reverse().find((w) => w.urlWidth <= FEED_IMAGE_WIDTH) ?? widths[0]!;
+  const url = urls.rendition(image.key, pick.urlWidth, ImageFormat.JPEG);
+  return {
+    url: url.startsWith("/") ? new URL(url, `${siteUrl}/`).toString() : url,
+    type: "image/jpeg",
+    length: 0,
+    width: pick.width,
+    height: Math.round((image.height * pick.width) / image.width),
+    ...(image.alt ? { alt: image.alt } : {}),
+  };
 }

@@ -9,7 +9,15 @@ import type { AuthorService } from "../author/author.service";
 import type { Topic } from "../topic/topic.entity";
 import type { TopicService } from "../topic/topic.service";
 import type { FeedImage } from "./lead-image";
-import { leadImageFor } from "./lead-image";
+import { feedImageOf } from "./lead-image";
+import type { Image } from "../image/image.entity";
+import type { ImageUrls } from "../image/image-urls";
+
+/** Where feeds read lead images: the article's lead image (batched) and the image URLs. */
+export interface LeadImageSource {
+  byArticleIds(ids: readonly number[]): Promise<(Image | null)[]>;
+  readonly urls: ImageUrls;
+}
 
 /** Whose feed: the front page, one topic, one author. */
 export type FeedScope = { kind: "front" } | { kind: "topic"; slug: string } | { kind: "author"; slug: string };
@@ -62,6 +70,7 @@ export class SyndicationService {
     private readonly authors: AuthorService,
     private readonly clock: Clock,
     readonly config: SyndicationConfig,
+    private readonly images: LeadImageSource,
   ) {}
 
   /** A feed's content, or null when its topic or author does not exist. Published articles only. */
@@ -109,9 +118,11 @@ export class SyndicationService {
     };
   }
 
-  /** Lead images of many articles (see leadImageFor: null until images are wired). */
+  /** Lead images of many articles, in one read; null for an article without one. */
   async leadImages(articles: readonly Article[]): Promise<(FeedImage | null)[]> {
-    return articles.map(leadImageFor);
+    if (articles.length === 0) return [];
+    const images = await this.images.byArticleIds(articles.map((a) => a.dbId));
+    return images.map((image) => (image ? feedImageOf(image, this.images.urls, this.config.siteUrl) : null));
   }
 
   /**

@@ -6,6 +6,7 @@ import { articleFragment } from "./safe-html";
 import { LiveBlogView } from "./live-blog";
 import type {
   ArticleData,
+  LeadImageData,
   CommentData,
   CommentEventData,
   CommentThreadEventData,
@@ -64,6 +65,8 @@ export class ArticleWidget {
   private readonly standfirst = h("p", { class: "ngw-standfirst" });
   private readonly byline = h("p", { class: "ngw-byline" });
   private readonly body = h("div", { class: "ngw-body" });
+  private readonly lead = h("figure", { class: "ngw-lead", hidden: true });
+  private leadShown = "";
   private readonly updatedNote = h("p", { class: "ngw-updated", role: "status", "aria-live": "polite" });
   private readonly countEl = h("span", { class: "ngw-count" });
   private readonly corrections = new CorrectionsView();
@@ -138,6 +141,7 @@ export class ArticleWidget {
           this.updatedNote,
           this.corrections.el,
         ),
+        this.lead,
         this.options.showBody ? this.body : null,
         this.liveSlot,
       ),
@@ -171,12 +175,54 @@ export class ArticleWidget {
     this.options.live.onReconnect(() => this.catchUp());
   }
 
+  /** The lead image with its srcset (URLs resolved against the endpoint: the page may be on another origin). */
+  private showLeadImage(image: LeadImageData | null): void {
+    // An update that leaves the picture as it was leaves the element alone (no reload, no flash).
+    const shown = JSON.stringify(image);
+    if (shown === this.leadShown) return;
+    this.leadShown = shown;
+    this.lead.hidden = !image;
+    if (!image) return void this.lead.replaceChildren();
+    const at = (url: string) => new URL(url, this.options.endpoint).href;
+    const srcset = image.srcset
+      .split(", ")
+      .map((candidate) => {
+        const [url, width] = candidate.split(" ");
+        return `${at(url!)} ${width}`;
+      })
+      .join(", ");
+    const caption = image.caption || image.credit;
+    this.lead.replaceChildren();
+    append(
+      this.lead,
+      h("img", {
+        src: at(image.src),
+        srcset,
+        sizes: "(max-width: 46rem) 100vw, 46rem",
+        width: image.width,
+        height: image.height,
+        alt: image.alt ?? "",
+        fetchpriority: "high",
+        decoding: "async",
+      }),
+      caption
+        ? h(
+            "figcaption",
+            {},
+            image.caption ?? "",
+            image.credit ? h("span", { class: "ngw-credit" }, image.credit) : null,
+          )
+        : null,
+    );
+  }
+
   private showArticle(a: ArticleData, updated: boolean): void {
     const previous = this.article;
     this.article = { ...a, comments: undefined };
     this.heading.textContent = a.title;
     this.standfirst.textContent = a.standfirst ?? "";
     this.standfirst.hidden = !a.standfirst;
+    this.showLeadImage(a.leadImage ?? null);
     const names = a.authors.map((author) => author.name);
     this.byline.replaceChildren();
     append(

@@ -41,6 +41,18 @@ export interface ArticleData {
   liveUntil?: string | null;
   /** Correction notes, oldest first. */
   corrections?: { text: string; createdAt: string }[];
+  leadImage?: LeadImageData | null;
+}
+
+/** The picture at the top of an article; URLs may be root-relative (resolved against the endpoint). */
+export interface LeadImageData {
+  src: string;
+  srcset: string;
+  width: number;
+  height: number;
+  alt: string | null;
+  caption: string | null;
+  credit: string | null;
 }
 
 export interface ArticleCard {
@@ -61,7 +73,8 @@ const THREAD = `${PAGE} nodes { ${COMMENT} ${REPLY_TREE} }`;
 
 const ARTICLE =
   "id slug title standfirst bodyHtml publishedAt updatedAt commentsOpen commentCount isLive liveSince liveUntil authors { name } " +
-  "corrections { text createdAt }";
+  "corrections { text createdAt } " +
+  "leadImage { src: url(width: 960) srcset width height alt caption credit }";
 const CARD = "id slug title standfirst publishedAt authors { name }";
 
 export const ARTICLE_QUERY = `query NewsgraphWidgetArticle($slug: String!) {

@@ -18,6 +18,10 @@ const SOURCE = `
 .ngw-corrections[hidden]{display:none}
 .ngw-correction{font-size:.9rem;margin:0}
 .ngw-correction+.ngw-correction{margin-top:.35rem}
+.ngw-lead{margin:1rem 0 0}.ngw-lead[hidden]{display:none}
+.ngw-lead img{display:block;width:100%;height:auto;background:var(--ngw-soft)}
+.ngw-lead figcaption{font-size:.85rem;color:var(--ngw-muted);margin-top:.35rem}
+.ngw-credit{margin-left:.5rem;opacity:.8}
 .ngw-body{margin:1.25rem 0 2rem}
 .ngw-body img{max-width:100%}
 .ngw-flash .ngw-story-head{animation:ngw-flash 2s ease-out}
