@@ -6,6 +6,7 @@ import { MaintainPublishedCounts1796100000000 } from "./1796100000000-maintain-p
 import { AddDeploymentId1796200000000 } from "./1796200000000-add-deployment-id";
 import { AddCommentSenderKeys1796200000001 } from "./1796200000001-add-comment-sender-keys";
 import { AddLiveBlogs1796300000000 } from "./1796300000000-add-live-blogs";
+import { AddWebhooks1796400000001 } from "./1796400000001-add-webhooks";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AddDeploymentId1796200000000,
   AddCommentSenderKeys1796200000001,
   AddLiveBlogs1796300000000,
+  AddWebhooks1796400000001,
 ];

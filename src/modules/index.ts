@@ -24,6 +24,7 @@ import { LiveBlogSubscriptionResolver } from "./feed/live-blog.resolver";
 import { ModerationResolver } from "./comment/moderation.resolver";
 import { Topic } from "./topic/topic.entity";
 import { TopicResolver } from "./topic/topic.resolver";
+import { WebhookResolver } from "./webhook/webhook.resolver";
 
 /** Every TypeORM entity, for the data source. */
 export const entities = [ApiToken, Article, ArticleAuthor, ArticleTopic, Author, Comment, LiveEntry, Topic];
@@ -52,4 +53,5 @@ export const resolvers = [
   TopicResolver,
   TopicArticlesResolver,
   ViewerResolver,
+  WebhookResolver,
 ] as const;

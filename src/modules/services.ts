@@ -20,6 +20,8 @@ import { TopicService } from "./topic/topic.service";
 import { FeedDispatcher } from "./feed/feed-dispatcher";
 import { FeedService } from "./feed/feed.service";
 import { createLoaders } from "./loaders";
+import { WebhookService } from "./webhook/webhook.service";
+import { WebhookWorker } from "./webhook/webhook-worker";
 
 export interface ServiceDeps {
   config: Config;
@@ -50,6 +52,8 @@ export interface Services {
   liveBlogWrite: LiveBlogWriteService;
   feedDispatcher: FeedDispatcher;
   feed: FeedService;
+  webhook: WebhookService;
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -73,7 +77,10 @@ export function createServices(deps: ServiceDeps): Services {
     config.feedPollMs,
     config.feedRetentionHours,
   );
+  const webhookWorker = new WebhookWorker(db, bus, clock, config.webhooks, logger);
   return {
+    webhookWorker,
+    webhook: new WebhookService(db, config.webhooks, clock, () => webhookWorker.wake()),
     db,
     bus,
     clock,
