@@ -5,6 +5,7 @@ import type { Database } from "../../db/database";
 import type { Bus } from "../../pubsub";
 import { BusTopic } from "../../pubsub";
 import type { Clock } from "../../shared/clock";
+import { backoffMs } from "./webhook-backoff";
 import { deliveryRequest, readEventsAfter, wants } from "./webhook-events";
 import type { WebhookEvent } from "./webhook-events";
 import { sendWebhook } from "./webhook-sender";
@@ -19,12 +20,6 @@ interface Leased {
   topicSlugs: string[];
   acked: bigint;
   attempt: number;
-}
-
-/** Delay before retry number `attempt` (1, 2, ...): base * 2^(attempt-1), capped, with "equal jitter". */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 40));
-  return Math.max(1, Math.round(ceiling / 2 + (random() * ceiling) / 2));
 }
 
 /**
