@@ -10,6 +10,7 @@ import { Role } from "../../src/modules/auth/role";
 import { WebhookService } from "../../src/modules/webhook/webhook.service";
 import type { NewsgraphServer } from "../../src/server";
 import { systemClock } from "../../src/shared/clock";
+import { toGlobalId } from "../../src/shared/node-id";
 import type { GraphQLClient } from "../factories/newsroom";
 import { expectError, ok, startOn } from "../factories/newsroom";
 import {
@@ -24,6 +25,7 @@ import {
 import type { TestDatabase } from "../support/database";
 import { createTestDatabase } from "../support/database";
 import { waitFor } from "../support/feed-client";
+import type { Answer } from "./receiver";
 import { Receiver } from "./receiver";
 import { TEST_WEBHOOKS, appendEvents, twoArticles, webhookConfig } from "./support";
 
@@ -45,7 +47,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function receiver(answer?: ConstructorParameters<typeof Receiver>[1]) {
+async function receiver(answer?: Answer) {
   const r = await Receiver.start(answer);
   receivers.push(r);
   return r;
@@ -193,7 +195,6 @@ test("a real mutation reaches the endpoint", async () => {
   await hook(r, ["ARTICLE_UPDATED"]);
   const editor = await server.services.auth.createToken("maya-okafor", Role.EDITOR);
   const [{ id }] = await server.db.query("SELECT id FROM articles WHERE id = $1", [articles.inTopic]);
-  const { toGlobalId } = await import("../../src/shared/node-id");
   ok(
     await server.request(
       NewsroomUpdateArticleDocument,
