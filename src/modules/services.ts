@@ -77,7 +77,7 @@ export function createServices(deps: ServiceDeps): Services {
     config.feedPollMs,
     config.feedRetentionHours,
   );
-  const webhookWorker = new WebhookWorker(db, bus, clock, config.webhooks, logger);
+  const webhookWorker = new WebhookWorker(db, bus, clock, config.webhooks, logger, config.feedRetentionHours);
   return {
     webhookWorker,
     webhook: new WebhookService(db, config.webhooks, clock, () => webhookWorker.wake()),

@@ -43,6 +43,7 @@ export class WebhookWorker {
   private ticking = false;
   private again = false;
   private unsubscribe: (() => void) | undefined;
+  private pruner: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -50,6 +51,8 @@ export class WebhookWorker {
     private readonly clock: Clock,
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
+    /** The delivery log is kept as long as the feed log (FEED_RETENTION_HOURS). */
+    private readonly retentionHours = 168,
   ) {}
 
   start(): void {
@@ -57,7 +60,22 @@ export class WebhookWorker {
     this.stopped = false;
     this.unsubscribe = this.bus.subscribe(BusTopic.FEED_EVENTS, () => this.wake());
     this.bus.onReconnect(() => this.wake());
+    this.pruner = setInterval(() => void this.prune(), 3_600_000).unref();
     this.wake();
+  }
+
+  /** Deletes delivery log rows older than the feed's retention (their events are gone too). */
+  async prune(): Promise<number> {
+    try {
+      const rows = await this.db.query(
+        "DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(hours => $1) RETURNING id",
+        [this.retentionHours],
+      );
+      return rows.length;
+    } catch (error) {
+      this.logger.warn({ err: error }, "webhook delivery log prune failed");
+      return 0;
+    }
   }
 
   /** Looks for work now (new events, an endpoint created or enabled). */
@@ -79,6 +97,7 @@ export class WebhookWorker {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.pruner);
     this.unsubscribe?.();
     const all = Promise.all(this.running.values());
     let graceTimer: NodeJS.Timeout | undefined;
@@ -125,7 +144,9 @@ export class WebhookWorker {
   private async claim(): Promise<Leased[]> {
     const room = this.settings.concurrency - this.running.size;
     if (room <= 0) return [];
-    const due = `w.status = 'ACTIVE' AND (w.lease_until IS NULL OR w.lease_until < now())
+    // Its own lease counts as free (this instance runs no worker for it, see `running`): after a failed
+    // statement (PostgreSQL away) the instance takes up its endpoints again at once, not after leaseMs.
+    const due = `w.status = 'ACTIVE' AND (w.lease_until IS NULL OR w.lease_until < now() OR w.lease_owner = $1)
       AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= now())`;
     const rows = await this.db.query(
       `UPDATE webhooks w SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
@@ -151,13 +172,15 @@ export class WebhookWorker {
   /** Walks one leased endpoint's log until it is sent, a delivery fails, the lease is lost or we stop. */
   private async deliverAll(hook: Leased): Promise<void> {
     while (!this.stopped) {
+      // What an admin changed (URL, secret, filter, paused) holds from the next batch on.
+      if (!(await this.refresh(hook))) return;
       const events = await readEventsAfter(this.db, hook.acked, this.settings.batchSize);
       if (events.length === 0) break;
       for (const event of events) {
         if (this.stopped) return this.release(hook);
         if (!wants(hook, event)) continue;
         // Skipped events before this one are acknowledged with it.
-        if (!(await this.deliverOne(hook, event))) return;
+        if (!(await this.deliverOne(hook, event))) return this.release(hook);
       }
       // The batch ended with events the filter skips: move past them.
       const last = events[events.length - 1]!.id;
@@ -186,15 +209,16 @@ export class WebhookWorker {
         const moved = await tx.query(
           `UPDATE webhooks SET acked_event_id = $3::bigint, attempt = 0, next_attempt_at = NULL, failing_since = NULL,
              last_error = NULL, lease_until = now() + make_interval(secs => $4::float8 / 1000)
-           WHERE id = $1 AND lease_owner = $2 AND status = 'ACTIVE' AND acked_event_id < $3::bigint RETURNING id`,
+           WHERE id = $1 AND lease_owner = $2 AND acked_event_id < $3::bigint RETURNING status`,
           [hook.id, this.owner, event.id.toString(), this.settings.leaseMs],
         );
-        // Lost the lease (or paused, deleted): log nothing, stop; whoever holds it now goes on.
+        // Lost the lease (or deleted): log nothing, stop; whoever holds it now goes on. An endpoint paused
+        // meanwhile still records the acknowledgement (so it is not sent again), then stops.
         if (moved.length === 0) return false;
         await logDelivery(tx, hook.id, event.id, attempt, result, true, false);
         hook.acked = event.id;
         hook.attempt = 0;
-        return true;
+        return moved[0].status === "ACTIVE";
       });
     }
     const error = result.error ?? `answered ${result.statusCode}`;
@@ -225,6 +249,21 @@ export class WebhookWorker {
       setTimeout(() => this.wake(), delay + 1).unref();
     }
     return false;
+  }
+
+  /** Reloads the endpoint's settings; false when it is no longer ours to deliver (paused, deleted, lease lost). */
+  private async refresh(hook: Leased): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT url, secret, event_kinds, topic_slugs, status FROM webhooks WHERE id = $1 AND lease_owner = $2`,
+      [hook.id, this.owner],
+    );
+    if (!row) return false;
+    if (row.status !== "ACTIVE") {
+      await this.release(hook);
+      return false;
+    }
+    Object.assign(hook, { url: row.url, secret: row.secret, eventKinds: row.event_kinds, topicSlugs: row.topic_slugs });
+    return true;
   }
 
   /** Moves the cursor past filtered-out events; false when the lease is no longer ours. */
