@@ -222,6 +222,13 @@ test("a failing receiver is retried with backoff while later events wait; nothin
   // The first event was tried four times; nothing after it was sent before it was acknowledged.
   expect(r.received.slice(0, 4).map((x) => x.eventId)).toEqual([ids[0], ids[0], ids[0], ids[0]]);
   expect(r.received).toHaveLength(8);
+  // The receiver counts its answer as sent; the server logs it a moment later: wait for the cursor.
+  await waitFor(
+    async () =>
+      ok(await server.request(HookListDocument, {}, { token: admin })).webhooks.find((w) => w.id === hooked.id)!
+        .ackedEventId === ids[4],
+    () => "the cursor at the 5th event",
+  );
   const log = (await deliveriesOf(hooked.id)).nodes.reverse();
   expect(log.map((d) => [d.eventId, d.attempt, d.statusCode, d.succeeded])).toEqual([
     [ids[0], 1, 500, false],
