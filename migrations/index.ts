@@ -10,6 +10,7 @@ import { AddArticleSeo1796400000002 } from "./1796400000002-add-article-seo";
 import { AddArticleRevisions1796400000004 } from "./1796400000004-add-article-revisions";
 import { AddArticlePreviews1796400000003 } from "./1796400000003-add-article-previews";
 import { AddImages1796400000000 } from "./1796400000000-add-images";
+import { AddWebhooks1796400000001 } from "./1796400000001-add-webhooks";
 
 /** Every migration, in order. TypeORM records each one it has run in typeorm_migrations. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   AddArticleRevisions1796400000004,
   AddArticlePreviews1796400000003,
   AddImages1796400000000,
+  AddWebhooks1796400000001,
 ];

@@ -99,6 +99,8 @@ export interface Config {
   readonly preview: PreviewConfig;
   /** Uploaded images and their renditions (README: Images). */
   readonly images: ImageConfig;
+  /** Webhook delivery (src/modules/webhook); see README "Webhooks". */
+  readonly webhooks: WebhookSettings;
 }
 
 export interface SyndicationConfig {
@@ -169,6 +171,26 @@ export interface ImageConfig {
     /** Put before every object key ("images/" by default). */
     readonly prefix: string;
   };
+}
+
+export interface WebhookSettings {
+  /** Deliver to loopback, private, link-local and other non-public addresses (tests, private networks). */
+  readonly allowPrivateTargets: boolean;
+  /** One delivery's whole request (connect, send, answer); past it the attempt failed. */
+  readonly timeoutMs: number;
+  /** How long an instance holds an endpoint without renewing; at least twice timeoutMs. */
+  readonly leaseMs: number;
+  /** How often each instance looks for endpoints with work (also woken by the bus); 0 turns delivery off. */
+  readonly pollMs: number;
+  /** Events read from the log per statement. */
+  readonly batchSize: number;
+  /** Endpoints one instance delivers to at the same time. */
+  readonly concurrency: number;
+  /** First retry delay; doubled each attempt, with jitter, up to backoffMaxMs. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** An endpoint that has failed for this long is marked FAILING and stops until an admin enables it. */
+  readonly retryWindowMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -320,6 +342,32 @@ function imageConfig(env: Env): ImageConfig {
   };
 }
 
+function webhookSettings(env: Env): WebhookSettings {
+  const timeoutMs = int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 600_000);
+  const leaseMs = int(env, "WEBHOOK_LEASE_MS", 60_000, 1000, 3_600_000);
+  if (leaseMs < 2 * timeoutMs) {
+    throw new ConfigError(
+      `WEBHOOK_LEASE_MS must be at least twice WEBHOOK_TIMEOUT_MS (${2 * timeoutMs}), got "${leaseMs}"`,
+    );
+  }
+  const backoffBaseMs = int(env, "WEBHOOK_BACKOFF_BASE_MS", 10_000, 1, 86_400_000);
+  const backoffMaxMs = int(env, "WEBHOOK_BACKOFF_MAX_MS", 3_600_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffBaseMs) {
+    throw new ConfigError(`WEBHOOK_BACKOFF_MAX_MS must be at least WEBHOOK_BACKOFF_BASE_MS, got "${backoffMaxMs}"`);
+  }
+  return {
+    allowPrivateTargets: bool(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
+    timeoutMs,
+    leaseMs,
+    pollMs: int(env, "WEBHOOK_POLL_MS", 1000, 0),
+    batchSize: int(env, "WEBHOOK_BATCH_SIZE", 100, 1, 10_000),
+    concurrency: int(env, "WEBHOOK_CONCURRENCY", 10, 1, 1000),
+    backoffBaseMs,
+    backoffMaxMs,
+    retryWindowMs: int(env, "WEBHOOK_RETRY_WINDOW_MS", 86_400_000, 1),
+  };
+}
+
 /** Parses configuration from an environment map (process.env by default). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const production = env.NODE_ENV === "production";
@@ -380,6 +428,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     syndication: syndication(env),
     preview: previewConfig(env),
     images: imageConfig(env),
+    webhooks: webhookSettings(env),
     ...overrides,
   };
   return Object.freeze(config);

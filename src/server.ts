@@ -248,11 +248,13 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       await apollo.start();
       await services.feedDispatcher.start();
       services.scheduler.start();
+      services.webhookWorker.start();
       url = `${await listen(httpServer, config.port, config.host)}/graphql`;
       if (metricsServer) metricsUrl = `${await listen(metricsServer, config.metricsPort!, config.metricsHost)}/metrics`;
     },
     async stop() {
       services.scheduler.stop();
+      await services.webhookWorker.stop();
       await webSocket.close();
       await services.feedDispatcher.stop();
       // Stops accepting; requests already being read finish and are answered (Connection: close).

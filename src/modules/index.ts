@@ -33,6 +33,7 @@ import { ArticleLeadImageResolver } from "./article/article-lead-image.resolver"
 import { Image } from "./image/image.entity";
 import { ImageResolver } from "./image/image.resolver";
 import { TopicResolver } from "./topic/topic.resolver";
+import { WebhookResolver } from "./webhook/webhook.resolver";
 
 /** Every TypeORM entity, for the data source. */
 export const entities = [
@@ -80,4 +81,5 @@ export const resolvers = [
   ArticlePreviewResolver,
   ImageResolver,
   ArticleLeadImageResolver,
+  WebhookResolver,
 ] as const;

@@ -27,6 +27,8 @@ import { ArticleLeadImageService } from "./article/article-lead-image.service";
 import { ImageService } from "./image/image.service";
 import type { ImageStorage } from "./image/image-storage";
 import { createImageStorage } from "./image/create-image-storage";
+import { WebhookService } from "./webhook/webhook.service";
+import { WebhookWorker } from "./webhook/webhook-worker";
 
 export interface ServiceDeps {
   config: Config;
@@ -64,6 +66,8 @@ export interface Services {
   articlePreview: ArticlePreviewService;
   image: ImageService;
   articleLeadImage: ArticleLeadImageService;
+  webhook: WebhookService;
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -98,7 +102,10 @@ export function createServices(deps: ServiceDeps): Services {
     config.feedPollMs,
     config.feedRetentionHours,
   );
+  const webhookWorker = new WebhookWorker(db, bus, clock, config.webhooks, logger, config.feedRetentionHours);
   return {
+    webhookWorker,
+    webhook: new WebhookService(db, config.webhooks, clock, () => webhookWorker.wake()),
     db,
     bus,
     clock,

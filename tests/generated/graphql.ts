@@ -115,6 +115,18 @@ export type CreateArticleInput = {
   topicSlugs?: Array<string> | null | undefined;
 };
 
+/** A new webhook endpoint. */
+export type CreateWebhookInput = {
+  /** 1 or more of ARTICLE_PUBLISHED, ARTICLE_UPDATED, COMMENT_PUBLIC, COMMENT_PENDING, COMMENT_HIDDEN, LIVE_ENTRY_ADDED, LIVE_ENTRY_EDITED, LIVE_ENTRY_DELETED, LIVE_ENTRY_PINNED, LIVE_ENTRY_UNPINNED. */
+  eventKinds: Array<string>;
+  /** The signing secret, 16 to 200 printable characters; when not given one is made (and returned once). */
+  secret?: string | null | undefined;
+  /** Existing topic slugs (at most 50); empty or none: all. */
+  topicSlugs?: Array<string> | null | undefined;
+  /** http(s) URL, at most 2000 characters, no credentials; it must resolve to public addresses only unless WEBHOOK_ALLOW_PRIVATE_TARGETS is set. Redirects are not followed. */
+  url: string;
+};
+
 /** What a piece of a diff is. */
 export type DiffChunkKind =
   /** Only in the later (`to`) revision. */
@@ -195,6 +207,29 @@ export type UpdateLiveEntryInput = {
   /** New headline; null or empty removes it. */
   title?: string | null | undefined;
 };
+
+/** Changes to an endpoint; fields left out stay as they are. */
+export type UpdateWebhookInput = {
+  /** false pauses it; true enables a PAUSED or FAILING one, which resumes at once at the first event it has not acknowledged (retries start afresh). */
+  active?: boolean | null | undefined;
+  /** New event kinds (same rules as createWebhook). */
+  eventKinds?: Array<string> | null | undefined;
+  /** New signing secret, 16 to 200 printable characters. */
+  secret?: string | null | undefined;
+  /** New topic filter; an empty list removes it. */
+  topicSlugs?: Array<string> | null | undefined;
+  /** New URL (same rules as createWebhook). */
+  url?: string | null | undefined;
+};
+
+/** Whether an endpoint receives deliveries. */
+export type WebhookStatus =
+  /** Delivered to, in log order; a failing delivery is retried with backoff. */
+  | "ACTIVE"
+  /** Its deliveries failed for longer than WEBHOOK_RETRY_WINDOW_MS (a day by default): nothing is sent until an admin enables it again (updateWebhook active: true), which resumes at the event that failed. */
+  | "FAILING"
+  /** Switched off by an admin (updateWebhook active: false); its cursor stays. */
+  | "PAUSED";
 
 export type CacheCardFragment = {
   id: string;
@@ -1885,6 +1920,138 @@ export type RevisionArticleUpdatedSubscription = {
   };
 };
 
+export type HookFieldsFragment = {
+  id: string;
+  url: string;
+  eventKinds: Array<string>;
+  topicSlugs: Array<string>;
+  status: WebhookStatus;
+  ackedEventId: string;
+  attempt: number;
+  nextAttemptAt: string | null;
+  failingSince: string | null;
+  lastError: string | null;
+};
+
+export type HookCreateMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+export type HookCreateMutation = {
+  createWebhook: {
+    secret: string;
+    webhook: {
+      id: string;
+      url: string;
+      eventKinds: Array<string>;
+      topicSlugs: Array<string>;
+      status: WebhookStatus;
+      ackedEventId: string;
+      attempt: number;
+      nextAttemptAt: string | null;
+      failingSince: string | null;
+      lastError: string | null;
+    };
+  };
+};
+
+export type HookUpdateMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateWebhookInput;
+}>;
+
+export type HookUpdateMutation = {
+  updateWebhook: {
+    id: string;
+    url: string;
+    eventKinds: Array<string>;
+    topicSlugs: Array<string>;
+    status: WebhookStatus;
+    ackedEventId: string;
+    attempt: number;
+    nextAttemptAt: string | null;
+    failingSince: string | null;
+    lastError: string | null;
+  };
+};
+
+export type HookDeleteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type HookDeleteMutation = { deleteWebhook: boolean };
+
+export type HookListQueryVariables = Exact<{ [key: string]: never }>;
+
+export type HookListQuery = {
+  webhooks: Array<{
+    id: string;
+    url: string;
+    eventKinds: Array<string>;
+    topicSlugs: Array<string>;
+    status: WebhookStatus;
+    ackedEventId: string;
+    attempt: number;
+    nextAttemptAt: string | null;
+    failingSince: string | null;
+    lastError: string | null;
+  }>;
+};
+
+export type HookDeliveriesQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type HookDeliveriesQuery = {
+  webhook: {
+    id: string;
+    url: string;
+    eventKinds: Array<string>;
+    topicSlugs: Array<string>;
+    status: WebhookStatus;
+    ackedEventId: string;
+    attempt: number;
+    nextAttemptAt: string | null;
+    failingSince: string | null;
+    lastError: string | null;
+    deliveries: {
+      totalCount: number;
+      nodes: Array<{
+        id: string;
+        deliveryId: string;
+        eventId: string;
+        eventKind: string;
+        attempt: number;
+        statusCode: number | null;
+        error: string | null;
+        succeeded: boolean;
+        redelivery: boolean;
+        durationMs: number;
+        createdAt: string;
+      }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+};
+
+export type HookRedeliverMutationVariables = Exact<{
+  deliveryId: string | number;
+}>;
+
+export type HookRedeliverMutation = {
+  redeliverWebhookEvent: {
+    id: string;
+    deliveryId: string;
+    eventId: string;
+    attempt: number;
+    statusCode: number | null;
+    succeeded: boolean;
+    redelivery: boolean;
+  };
+};
+
 export const CacheCardFragmentDoc = {
   kind: "Document",
   definitions: [
@@ -2227,6 +2394,31 @@ export const RevisionArticleFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<RevisionArticleFieldsFragment, unknown>;
+export const HookFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "HookFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Webhook" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "url" } },
+          { kind: "Field", name: { kind: "Name", value: "eventKinds" } },
+          { kind: "Field", name: { kind: "Name", value: "topicSlugs" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "ackedEventId" } },
+          { kind: "Field", name: { kind: "Name", value: "attempt" } },
+          { kind: "Field", name: { kind: "Name", value: "nextAttemptAt" } },
+          { kind: "Field", name: { kind: "Name", value: "failingSince" } },
+          { kind: "Field", name: { kind: "Name", value: "lastError" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookFieldsFragment, unknown>;
 export const CacheFrontPageDocument = {
   kind: "Document",
   definitions: [
@@ -9961,3 +10153,386 @@ export const RevisionArticleUpdatedDocument = {
     },
   ],
 } as unknown as DocumentNode<RevisionArticleUpdatedSubscription, RevisionArticleUpdatedSubscriptionVariables>;
+export const HookCreateDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "HookCreate" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CreateWebhookInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "createWebhook" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "secret" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "webhook" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "HookFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "HookFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Webhook" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "url" } },
+          { kind: "Field", name: { kind: "Name", value: "eventKinds" } },
+          { kind: "Field", name: { kind: "Name", value: "topicSlugs" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "ackedEventId" } },
+          { kind: "Field", name: { kind: "Name", value: "attempt" } },
+          { kind: "Field", name: { kind: "Name", value: "nextAttemptAt" } },
+          { kind: "Field", name: { kind: "Name", value: "failingSince" } },
+          { kind: "Field", name: { kind: "Name", value: "lastError" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookCreateMutation, HookCreateMutationVariables>;
+export const HookUpdateDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "HookUpdate" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "UpdateWebhookInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "updateWebhook" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "HookFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "HookFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Webhook" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "url" } },
+          { kind: "Field", name: { kind: "Name", value: "eventKinds" } },
+          { kind: "Field", name: { kind: "Name", value: "topicSlugs" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "ackedEventId" } },
+          { kind: "Field", name: { kind: "Name", value: "attempt" } },
+          { kind: "Field", name: { kind: "Name", value: "nextAttemptAt" } },
+          { kind: "Field", name: { kind: "Name", value: "failingSince" } },
+          { kind: "Field", name: { kind: "Name", value: "lastError" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookUpdateMutation, HookUpdateMutationVariables>;
+export const HookDeleteDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "HookDelete" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "deleteWebhook" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookDeleteMutation, HookDeleteMutationVariables>;
+export const HookListDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "HookList" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "webhooks" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "HookFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "HookFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Webhook" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "url" } },
+          { kind: "Field", name: { kind: "Name", value: "eventKinds" } },
+          { kind: "Field", name: { kind: "Name", value: "topicSlugs" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "ackedEventId" } },
+          { kind: "Field", name: { kind: "Name", value: "attempt" } },
+          { kind: "Field", name: { kind: "Name", value: "nextAttemptAt" } },
+          { kind: "Field", name: { kind: "Name", value: "failingSince" } },
+          { kind: "Field", name: { kind: "Name", value: "lastError" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookListQuery, HookListQueryVariables>;
+export const HookDeliveriesDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "HookDeliveries" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "webhook" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "HookFields" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "deliveries" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "first" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "after" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "nodes" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "deliveryId" } },
+                            { kind: "Field", name: { kind: "Name", value: "eventId" } },
+                            { kind: "Field", name: { kind: "Name", value: "eventKind" } },
+                            { kind: "Field", name: { kind: "Name", value: "attempt" } },
+                            { kind: "Field", name: { kind: "Name", value: "statusCode" } },
+                            { kind: "Field", name: { kind: "Name", value: "error" } },
+                            { kind: "Field", name: { kind: "Name", value: "succeeded" } },
+                            { kind: "Field", name: { kind: "Name", value: "redelivery" } },
+                            { kind: "Field", name: { kind: "Name", value: "durationMs" } },
+                            { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "pageInfo" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+                            { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "HookFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Webhook" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "url" } },
+          { kind: "Field", name: { kind: "Name", value: "eventKinds" } },
+          { kind: "Field", name: { kind: "Name", value: "topicSlugs" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "ackedEventId" } },
+          { kind: "Field", name: { kind: "Name", value: "attempt" } },
+          { kind: "Field", name: { kind: "Name", value: "nextAttemptAt" } },
+          { kind: "Field", name: { kind: "Name", value: "failingSince" } },
+          { kind: "Field", name: { kind: "Name", value: "lastError" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookDeliveriesQuery, HookDeliveriesQueryVariables>;
+export const HookRedeliverDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "HookRedeliver" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "deliveryId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "redeliverWebhookEvent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "deliveryId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "deliveryId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "deliveryId" } },
+                { kind: "Field", name: { kind: "Name", value: "eventId" } },
+                { kind: "Field", name: { kind: "Name", value: "attempt" } },
+                { kind: "Field", name: { kind: "Name", value: "statusCode" } },
+                { kind: "Field", name: { kind: "Name", value: "succeeded" } },
+                { kind: "Field", name: { kind: "Name", value: "redelivery" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<HookRedeliverMutation, HookRedeliverMutationVariables>;
