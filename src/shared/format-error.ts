@@ -88,8 +88,41 @@ function withoutVariableValue(message: string, name: string, reason: string): st
   const rest = message.slice(head.length, message.length - reason.length - 2);
   const path = / at "[^"]*"$/.exec(rest);
   const value = path ? rest.slice(0, path.index) : rest;
-  const cleanReason = value ? reason.split(value).join("[value]") : reason;
+  let cleanReason = value ? reason.split(value).join("[value]") : reason;
+  // A scalar's reason may repeat a string without its quotes (DateTime: `invalid date-time-string <it>`).
+  const unquoted = unquotedString(value);
+  if (unquoted) cleanReason = cleanReason.split(unquoted).join("[value]");
   return `${head.trimEnd()}${path ? path[0] : ""}; ${cleanReason}`;
+}
+
+function unquotedString(printed: string): string | null {
+  if (!printed.startsWith('"')) return null;
+  try {
+    const value: unknown = JSON.parse(printed);
+    return typeof value === "string" && value.length > 0 ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A variable that failed coercion (a DateTime that is no date, a String given an object, a missing
+ * required variable), named as every other bad input is: extensions.fields, under the input field
+ * that failed (`at "input.title"`: title), else the variable, with the (already cleaned) reason.
+ */
+export function variableFields(message: string, error: unknown): Record<string, string> | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const node = error.nodes?.[0];
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return undefined;
+  const name = node.variable.name.value;
+  const invalid = /^Variable "\$[^"]*" got invalid value(?: at "([^"]*)")?; ([\s\S]*)$/.exec(message);
+  if (!invalid) return { [name]: message };
+  const field =
+    invalid[1]
+      ?.split(".")
+      .pop()
+      ?.replace(/(\[\d+\])+$/, "") || name;
+  return { [field]: invalid[2]! };
 }
 
 /**
@@ -138,7 +171,10 @@ export function createErrorFormatter(
       };
       let message = withoutEchoedInput(formatted.message, original);
       if (production) message = message.replace(/ ?Did you mean .*$/s, "");
-      return { ...formatted, message, extensions };
+      // graphql-js's variable coercion (Apollo codes it BAD_USER_INPUT over HTTP; graphql-ws leaves no code).
+      const coercion = code === "BAD_USER_INPUT" && !(original instanceof AppError) && !("fields" in extensions);
+      const fields = coercion ? variableFields(message, original) : undefined;
+      return { ...formatted, message, extensions: fields ? { ...extensions, fields } : extensions };
     }
     count("INTERNAL_SERVER_ERROR");
     const requestId = requestScope.getStore()?.requestId;

@@ -20,7 +20,8 @@ export class InputErrors {
   /** Checks a trimmed string's length (and that PostgreSQL can store it); returns the trimmed value. */
   text(value: string, field: string, min: number, max: number): string {
     const trimmed = value.trim();
-    if (hasNul(trimmed)) this.add(field, "must not contain NUL characters");
+    const unstorable = unstorableText(trimmed);
+    if (unstorable) this.add(field, unstorable);
     else if (trimmed.length < min)
       this.add(field, min === 1 ? "must not be empty" : `must be at least ${min} characters`);
     else if (trimmed.length > max) this.add(field, `must be at most ${max.toLocaleString("en")} characters`);
@@ -35,6 +36,24 @@ export class InputErrors {
 /** PostgreSQL text cannot hold U+0000. */
 export function hasNul(value: string): boolean {
   return value.includes("\u0000");
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Half of a UTF-16 pair without the other half (JSON allows it escaped, "\ud800"). UTF-8, so PostgreSQL,
+ * cannot hold it: the driver would store U+FFFD instead, so that what was stored is not what was sent, and
+ * two different idempotency keys would become one.
+ */
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
+}
+
+/** Why PostgreSQL cannot store this text as sent (a NUL, a lone surrogate), or null when it can. */
+export function unstorableText(value: string): string | null {
+  if (hasNul(value)) return "must not contain NUL characters";
+  if (hasLoneSurrogate(value)) return "must not contain unpaired surrogates (invalid Unicode)";
+  return null;
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -71,7 +90,7 @@ export function isEmail(value: string): boolean {
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return !hasNul(value) && (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+    return !unstorableText(value) && (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
   } catch {
     return false;
   }

@@ -42,36 +42,52 @@ const syntaxError = (query: string): GraphQLError => {
 
 describe("no submitted value is repeated", () => {
   test("a variable's value goes, with the part that failed, wherever graphql-js repeats it", () => {
-    const cases: [string, Record<string, unknown>, string][] = [
+    const cases: [string, Record<string, unknown>, string, Record<string, string>][] = [
       [
         "query Q($s: String!) { article(slug: $s) { id } }",
         { s: { email: "ada@example.com" } },
         'Variable "$s" got invalid value; String cannot represent a non string value: [value]',
+        { s: "String cannot represent a non string value: [value]" },
       ],
       [
         "query Q($f: Int) { articles(first: $f) { totalCount } }",
         { f: "ada@example.com" },
         'Variable "$f" got invalid value; Int cannot represent non-integer value: [value]',
+        { f: "Int cannot represent non-integer value: [value]" },
       ],
       [
         "mutation M($i: AddCommentInput!) { addComment(input: $i) { __typename } }",
         { i: { articleId: "x", authorName: 5, email: "ada@example.com", body: "b" } },
         'Variable "$i" got invalid value at "i.authorName"; String cannot represent a non string value: [value]',
+        { authorName: "String cannot represent a non string value: [value]" },
       ],
       [
         "mutation M($i: AddCommentInput!) { addComment(input: $i) { __typename } }",
         { i: { articleId: "x", authorName: "Ada", email: "ada@example.com", body: "b", extra: "ada@example.org" } },
         'Variable "$i" got invalid value; Field "extra" is not defined by type "AddCommentInput".',
+        { i: 'Field "extra" is not defined by type "AddCommentInput".' },
+      ],
+      [
+        "mutation M($i: CreateArticleInput!) { createArticle(input: $i) { __typename } }",
+        { i: { title: "t", body: "b", topicSlugs: ["a", 7] } },
+        'Variable "$i" got invalid value at "i.topicSlugs[1]"; String cannot represent a non string value: [value]',
+        { topicSlugs: "String cannot represent a non string value: [value]" },
+      ],
+      [
+        "query Q($s: String!) { article(slug: $s) { id } }",
+        {},
+        'Variable "$s" of required type "String!" was not provided.',
+        { s: 'Variable "$s" of required type "String!" was not provided.' },
       ],
     ];
-    for (const [query, variables, expected] of cases) {
+    for (const [query, variables, expected, fields] of cases) {
       const [error] = variableErrors(query, variables).errors;
       expect(withoutEchoedInput(error!.message, error)).toBe(expected);
       // Over graphql-ws such an error has no code: it is the request's fault, so BAD_USER_INPUT.
       expect(formatted(error!)).toEqual({
         message: expected,
         locations: error!.locations,
-        extensions: { code: "BAD_USER_INPUT" },
+        extensions: { code: "BAD_USER_INPUT", fields },
       });
     }
   });

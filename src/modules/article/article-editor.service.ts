@@ -5,7 +5,7 @@ import type { Purger } from "../../cache/cache-tags";
 import { articleEdited, articleVisibilityChanged, noPurge } from "../../cache/cache-tags";
 import type { Clock } from "../../shared/clock";
 import { BadInputError, forbidden, notFound } from "../../shared/errors";
-import { InputErrors, hasNul, isSlug, slugify } from "../../shared/validation";
+import { InputErrors, hasNul, isSlug, slugify, unstorableText } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
 import type { Viewer } from "../auth/viewer";
@@ -273,7 +273,7 @@ export class ArticleEditorService {
 
   private checkBody(errors: InputErrors, body: string): void {
     if (body.length > MAX_BODY) errors.add("body", `must be at most ${MAX_BODY.toLocaleString("en")} characters`);
-    else if (hasNul(body)) errors.add("body", "must not contain NUL characters");
+    else if (unstorableText(body)) errors.add("body", unstorableText(body)!);
   }
 
   /** Cached responses that the write changes go once it has committed, before the mutation answers. */

@@ -9,7 +9,7 @@ import type { Clock } from "../../shared/clock";
 import { BadInputError, conflict, forbidden, notFound, rateLimited } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
 import type { RateLimiter } from "../../shared/rate-limiter";
-import { InputErrors, hasNul, isEmail, isHttpUrl } from "../../shared/validation";
+import { InputErrors, isEmail, isHttpUrl, unstorableText } from "../../shared/validation";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
 import type { Viewer } from "../auth/viewer";
@@ -189,7 +189,7 @@ export class CommentWriteService {
     const authorName = errors.text(input.authorName, "authorName", 1, MAX_AUTHOR_NAME);
     const email = input.email.trim();
     if (!email) errors.add("email", "is required");
-    else if (hasNul(email)) errors.add("email", "must not contain NUL characters");
+    else if (unstorableText(email)) errors.add("email", unstorableText(email)!);
     else errors.check(isEmail(email), "email", "is not a valid email address");
     let website: string | null = null;
     if (input.website != null && input.website.trim() !== "") {
@@ -199,7 +199,7 @@ export class CommentWriteService {
     const body = errors.text(input.body, "body", 1, MAX_COMMENT_BODY);
     const key = input.idempotencyKey ?? null;
     if (key !== null) {
-      const ok = key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && !hasNul(key);
+      const ok = key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && !unstorableText(key);
       errors.check(ok, "idempotencyKey", `must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
     }
     errors.throwIfAny();

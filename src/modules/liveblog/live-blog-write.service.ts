@@ -7,7 +7,7 @@ import { articleEdited, liveBlogChanged, noPurge } from "../../cache/cache-tags"
 import type { Clock } from "../../shared/clock";
 import { BadInputError, conflict, forbidden, notFound } from "../../shared/errors";
 import { expectGlobalId } from "../../shared/node-id";
-import { InputErrors, hasNul } from "../../shared/validation";
+import { InputErrors, hasNul, unstorableText } from "../../shared/validation";
 import { FeedEventKind, recordFeedEvent } from "../../db/outbox";
 import { Role } from "../auth/role";
 import { requireRole } from "../auth/require-role";
@@ -223,8 +223,12 @@ export class LiveBlogWriteService {
     if (input.authorSlugs != null) this.checkSlugs(errors, input.authorSlugs);
     const key = input.idempotencyKey ?? null;
     if (key !== null) {
-      const ok = key.length >= 1 && key.length <= MAX_ENTRY_IDEMPOTENCY_KEY && !hasNul(key);
-      errors.check(ok, "idempotencyKey", `must be 1 to ${MAX_ENTRY_IDEMPOTENCY_KEY} characters, without NUL`);
+      const ok = key.length >= 1 && key.length <= MAX_ENTRY_IDEMPOTENCY_KEY && !unstorableText(key);
+      errors.check(
+        ok,
+        "idempotencyKey",
+        `must be 1 to ${MAX_ENTRY_IDEMPOTENCY_KEY} characters of valid text, without NUL`,
+      );
     }
     errors.throwIfAny();
     return {
@@ -245,7 +249,8 @@ export class LiveBlogWriteService {
   }
 
   private checkBody(errors: InputErrors, body: string): void {
-    if (hasNul(body)) errors.add("body", "must not contain NUL characters");
+    const unstorable = unstorableText(body);
+    if (unstorable) errors.add("body", unstorable);
     else if (!body.trim()) errors.add("body", "must not be empty");
     else if (body.length > MAX_ENTRY_BODY) {
       errors.add("body", `must be at most ${MAX_ENTRY_BODY.toLocaleString("en")} characters`);
