@@ -382,10 +382,13 @@ test("no generated input makes the server fail unexpectedly (masked INTERNAL_SER
 
 describe("regressions found by fuzzing (deterministic)", () => {
   let editor: string;
+  /** The NUL probes' caller: every mutation is open to an ADMIN (webhooks are ADMIN only), so each reaches its checks. */
+  let admin: string;
   /** A published article of this block's own, open to comments: the sane value of every ID argument. */
   let articleId: string;
   beforeAll(async () => {
     editor = await server.token("fuzz-editor", Role.EDITOR);
+    admin = await server.token("fuzz-admin", Role.ADMIN);
     const created = await server.request(
       HardeningCreateArticleDocument,
       { input: { title: "NUL probe target", body: "Every ID argument names this article." } },
@@ -474,7 +477,7 @@ describe("regressions found by fuzzing (deterministic)", () => {
     const failing: string[] = [];
     const probes = nulProbes(articleId);
     for (const probe of probes) {
-      const res = await server.post({ query: probe.query }, { token: editor });
+      const res = await server.post({ query: probe.query }, { token: admin });
       const codes = (res.json?.errors ?? []).map((e: any) => e.extensions?.code);
       const named = Object.keys(res.json?.errors?.[0]?.extensions?.fields ?? {});
       if (probe.where === "addComment(input.honeypot)") {
