@@ -47,6 +47,7 @@ export async function startNewsgraph(databaseUrl, overrides = {}) {
     COMMENT_RATE_LIMIT: "1000000000",
     SCHEDULER_INTERVAL_MS: "0",
     FEED_POLL_MS: "0",
+    WEBHOOK_POLL_MS: "0",
   };
   const config = loadConfig(env, { port: 0, host: "127.0.0.1" });
   const server = await createServer(config, { logger: createLogger(config.logLevel, "newsgraph-bench") });

@@ -178,6 +178,8 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
       seedDemo: true,
       schedulerIntervalMs: 0,
       logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+      // No webhook worker unless a test asks for one (tests/webhook): its polls would add statements to SQL counts.
+      webhooks: { ...loadConfig({}).webhooks, pollMs: 0 },
       ...overrides,
     },
   );

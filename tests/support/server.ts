@@ -53,6 +53,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, deps: Ser
       schedulerIntervalMs: 0,
       logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
       images: loadConfig({ IMAGE_DIR: imageDir }).images,
+      // No webhook worker unless a test asks for one (tests/webhook): its polls would add statements to SQL counts.
+      webhooks: { ...loadConfig({}).webhooks, pollMs: 0 },
       ...overrides,
     },
   );
