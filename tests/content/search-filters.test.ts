@@ -1,7 +1,8 @@
 /**
  * Article filters (topics, author, publication window) and full-text search
- * (ranking, visibility, paging, input validation). The filter tests run first,
- * on the demo content alone; the search tests then add their own articles.
+ * (ranking, visibility, paging, input validation). Each block has a server and
+ * database of its own: the filter tests see the demo content alone, whatever
+ * order the tests run in; the search tests add their own articles.
  */
 import { SEARCH_WALK, SEARCH_WINDOW } from "../../src/modules/article/article.windows";
 import { demoArticles } from "../../src/seed/demo-content";
@@ -12,12 +13,15 @@ import { ArticleIdsDocument, SearchFullDocument } from "../generated/graphql";
 import type { TestServer } from "../support/server";
 import { startTestServer } from "../support/server";
 
+/** The server of the block that runs (blocks run one after the other, each with its own). */
 let server: TestServer;
 // Factories write straight to the database, past the writes that purge the response cache.
-beforeAll(async () => {
-  server = await startTestServer({ responseCache: false });
-});
-afterAll(() => server?.stop());
+function ownServer(): void {
+  beforeAll(async () => {
+    server = await startTestServer({ responseCache: false });
+  });
+  afterAll(() => server?.stop());
+}
 
 const newestFirst = [...demoArticles].sort((a, b) => a.hoursAgo - b.hoursAgo);
 const where = (keep: (a: (typeof demoArticles)[number]) => boolean) => newestFirst.filter(keep).map((a) => a.slug);
@@ -34,6 +38,7 @@ async function list(vars: ArticleIdsQueryVariables): Promise<string[]> {
 }
 
 describe("filters", () => {
+  ownServer();
   test("topicSlugs: articles tagged with any of them, each once", async () => {
     expect(await list({ filter: { topicSlugs: ["sport"] } })).toEqual(where((a) => a.topics.includes("sport")));
     const either = where((a) => a.topics.includes("sport") || a.topics.includes("culture"));
@@ -109,6 +114,7 @@ async function search(query: string, first = 100, after: string | null = null) {
 }
 
 describe("search", () => {
+  ownServer();
   test("a title match ranks above a standfirst match, which ranks above a body-only match", async () => {
     const db = server.db;
     // Oldest first, so that recency cannot explain the order.
