@@ -6,6 +6,7 @@ import Negotiator from "negotiator";
 import type { Logger } from "pino";
 import type { Context } from "../context";
 import type { Metrics } from "../shared/metrics";
+import { variablesTooDeep } from "../shared/input-guard";
 import { requestScope } from "../shared/request-scope";
 import { maxAgeOf } from "./cache-policy";
 import type { CacheStore } from "./cache-store";
@@ -105,6 +106,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
       if (!options.enabled || request.authorization || request.fresh || request.extensions !== undefined) return null;
       if (typeof query !== "string" || (operationName != null && typeof operationName !== "string")) return null;
       if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return null;
+      // Too deep to serialise into a key (and refused by the input guard): Apollo answers it.
+      if (variables != null && variablesTooDeep(variables as Record<string, unknown>)) return null;
       const contentType = contentTypeFor(request.accept);
       // An Accept header Apollo would refuse (406) goes to Apollo, which says so.
       if (!contentType) return null;

@@ -56,6 +56,10 @@ export function rejectNulCharacters(
   });
 }
 
+/** Whether any variable nests deeper than MAX_VARIABLE_DEPTH (a walk of bounded depth: it never overflows). */
+export const variablesTooDeep = (variables: Record<string, unknown>): boolean =>
+  Object.values(variables).some((value) => depthOf(value) > MAX_VARIABLE_DEPTH);
+
 /** How deep lists and objects nest in a JSON value, counting no further than MAX_VARIABLE_DEPTH + 1. */
 function depthOf(value: unknown, depth = 0): number {
   if (!value || typeof value !== "object") return depth;
