@@ -253,6 +253,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       if (metricsServer) metricsUrl = `${await listen(metricsServer, config.metricsPort!, config.metricsHost)}/metrics`;
     },
     async stop() {
+      // Answers from here on close their connection; HTTP stops accepting below, once the sockets are closed.
+      httpDrain.closeAfterAnswers();
       services.scheduler.stop();
       await services.webhookWorker.stop();
       await webSocket.close();

@@ -3,6 +3,12 @@ import type { Socket } from "node:net";
 
 export interface HttpDrain {
   /**
+   * From now on every answer says `Connection: close` (those under way too, unless their headers
+   * are out): called first thing at shutdown, before the steps that precede drain(), so no answer
+   * written meanwhile invites the client to send another request on that connection.
+   */
+  closeAfterAnswers(): void;
+  /**
    * Stops accepting connections and lets every request the server has begun
    * to read finish and write its whole answer (with `Connection: close`),
    * then resolves; connections still open after graceMs are destroyed.
@@ -39,10 +45,14 @@ export function trackHttpConnections(server: Server): HttpDrain {
       if (draining) server.closeIdleConnections();
     });
   });
+  const closeAfterAnswers = () => {
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+  };
   return {
+    closeAfterAnswers,
     async drain(graceMs) {
-      draining = true;
-      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+      closeAfterAnswers();
       // close() stops listening and closes the idle connections; it calls back once every connection is closed.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const timer = setTimeout(() => {
