@@ -25,12 +25,16 @@ function isTransient(error: unknown): boolean {
   if (/^(08|57P0|53300|57014)/.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code))
     return true;
   if (
-    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|is not queryable|terminating connection|server closed the connection/i.test(
       message,
     )
   ) {
     return true;
   }
+  // Node's connection attempts to several addresses fail as one AggregateError; wrappers keep a cause.
+  const inner = error as { errors?: unknown; cause?: unknown };
+  if (Array.isArray(inner.errors) && inner.errors.some((x) => x !== error && isTransient(x))) return true;
+  if (inner.cause !== undefined && inner.cause !== error && isTransient(inner.cause)) return true;
   return e.driverError !== undefined && e.driverError !== error && isTransient(e.driverError);
 }
 

@@ -242,7 +242,10 @@ describePg("a private PostgreSQL", () => {
       // failed before it (authenticating the token: no data at all). Never 4xx, and never anything else.
       const ran = o.res!.json && "data" in o.res!.json;
       expect([o.phase, o.kind, o.res!.status]).toEqual([o.phase, o.kind, ran ? 200 : 500]);
-      expectMasked(o.res!, `${o.phase} ${o.kind} ${o.res!.status}`);
+      // The label carries what the server logged for it, so a failure shows which error was not retriable.
+      const id = o.res!.json?.errors?.[0]?.extensions?.requestId;
+      const logged = id ? linesWith(log.lines(), id).find((l) => l.err)?.err : undefined;
+      expectMasked(o.res!, `${o.phase} ${o.kind} ${o.res!.status} ${logged ? `${logged.code} ${logged.message}` : ""}`);
     }
     // The log holds the detail of a masked failure, under its request id.
     const sample = failed[0]!.res!.json.errors[0].extensions.requestId;

@@ -324,9 +324,18 @@ describe("everything else is masked", () => {
       "timeout exceeded when trying to connect",
       "Query read timeout",
       "connect ECONNREFUSED 127.0.0.1:5432",
+      "Client has encountered a connection error and is not queryable",
+      "Client was closed and is not queryable",
+      "terminating connection due to administrator command",
+      "server closed the connection unexpectedly",
     ]) {
       expect([message, retriable(new Error(message))]).toEqual([message, true]);
     }
+    // Node fails a connection to several addresses as one AggregateError; a wrapper's cause is read too.
+    expect(retriable(new AggregateError([withCode("ECONNREFUSED"), withCode("ECONNREFUSED")], ""))).toBe(true);
+    expect(retriable(new AggregateError([new Error("syntax")], ""))).toBe(false);
+    expect(retriable(new Error("wrapped", { cause: withCode("57P01") }))).toBe(true);
+    expect(retriable(new Error("wrapped", { cause: new Error("syntax") }))).toBe(false);
     for (const message of ["duplicate key value", "timeout", "Connection refused by policy"]) {
       expect([message, retriable(new Error(message))]).toEqual([message, false]);
     }
