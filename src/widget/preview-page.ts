@@ -1,9 +1,7 @@
 import type { Services } from "../modules/services";
 import { ArticleStatus } from "../modules/article/article.entity";
 import { MAX_TOKEN_LENGTH } from "../modules/preview/preview-token";
-import { articleSeo } from "../modules/syndication/article-seo";
-import type { PageData } from "./widget-routes";
-import { PAGE_STYLE, afterArticle, demoCsp, escapeHtml } from "./widget-routes";
+import { PAGE_STYLE, afterArticle, demoCsp, escapeHtml, pageData } from "./widget-routes";
 
 export interface PreviewPage {
   status: number;
@@ -58,25 +56,10 @@ export async function previewPage(pathname: string, services: Services): Promise
     throw error;
   }
   const { article, preview } = result;
-  const id = article.dbId;
-  const [[text], [topics], [authors], [related], [meta], [image]] = await Promise.all([
-    services.article.texts([id]),
-    services.article.topics([id]),
-    services.article.bylines([id]),
-    services.article.related([id], 5),
-    services.article.metas([id]),
-    services.syndication.leadImages([article]),
+  const [[text], { page }] = await Promise.all([
+    services.article.texts([article.dbId]),
+    pageData(services, article, false),
   ]);
-  const page: PageData = {
-    article,
-    seo: articleSeo(services.syndication.config, article, meta!, image ?? null),
-    image: image ?? null,
-    siteName: services.syndication.config.siteName,
-    authors: authors!,
-    topics: topics!,
-    related: related!,
-    entries: [],
-  };
   const state =
     article.status === ArticleStatus.PUBLISHED
       ? "This article is now published."

@@ -95,28 +95,48 @@ export async function widgetRoute(pathname: string, services: Services): Promise
   if (slug.length > 200 || /[\u0000-\u001f\u007f]/.test(slug)) return notFound();
   const [article] = await services.article.bySlugs(null, [slug]);
   if (!article) return notFound();
+  const { page, leadImage } = await pageData(services, article, true);
+  return {
+    status: 200,
+    type: "text/html; charset=utf-8",
+    body: demoPage(page, page.topics[0] ?? null, leadImage ? leadFigure(leadImage, services) : ""),
+    cacheControl: "no-cache",
+    csp: demoCsp(),
+  };
+}
+
+/**
+ * What an article page shows (the demo page, the preview page): byline, topics, related articles,
+ * SEO fields, the lead image (read once: the page's figure and its Open Graph image), and with
+ * `withEntries` the live blog's latest entries with their bylines.
+ */
+export async function pageData(
+  services: Services,
+  article: Article,
+  withEntries: boolean,
+): Promise<{ page: PageData; leadImage: Image | null }> {
   const id = article.dbId;
-  const [[topics], [authors], [related], entries, [meta], [image], [leadImage]] = await Promise.all([
+  const [[topics], [authors], [related], entries, [meta], [leadImage]] = await Promise.all([
     services.article.topics([id]),
     services.article.bylines([id]),
     services.article.related([id], 5),
-    article.liveSince === null
+    !withEntries || article.liveSince === null
       ? Promise.resolve([])
       : services.liveEntry
           .pages([id], { first: LD_UPDATES, after: null }, false, async () => 0)
           .then(([p]) => p!.nodes),
     services.article.metas([id]),
-    services.syndication.leadImages([article]),
     services.articleLeadImage.byArticleIds([id]),
   ]);
   const entryAuthorIds = [...new Set(entries.flatMap((e) => e.authorIds))];
   const entryAuthors = new Map(
     (await services.author.byIds(entryAuthorIds)).filter((a) => a !== null).map((a) => [a.dbId, a]),
   );
+  const image = leadImage ? services.syndication.feedImage(leadImage) : null;
   const page: PageData = {
     article,
-    seo: articleSeo(services.syndication.config, article, meta!, image ?? null),
-    image: image ?? null,
+    seo: articleSeo(services.syndication.config, article, meta!, image),
+    image,
     siteName: services.syndication.config.siteName,
     authors: authors!,
     topics: topics!,
@@ -126,13 +146,7 @@ export async function widgetRoute(pathname: string, services: Services): Promise
       authors: e.authorIds.map((a) => entryAuthors.get(a)).filter((a) => a !== undefined),
     })),
   };
-  return {
-    status: 200,
-    type: "text/html; charset=utf-8",
-    body: demoPage(page, topics![0] ?? null, leadImage ? leadFigure(leadImage, services) : ""),
-    cacheControl: "no-cache",
-    csp: demoCsp(),
-  };
+  return { page, leadImage: leadImage ?? null };
 }
 
 /** How many of the latest entries the page's LiveBlogPosting lists (liveBlogUpdate). */

@@ -122,7 +122,12 @@ export class SyndicationService {
   async leadImages(articles: readonly Article[]): Promise<(FeedImage | null)[]> {
     if (articles.length === 0) return [];
     const images = await this.images.byArticleIds(articles.map((a) => a.dbId));
-    return images.map((image) => (image ? feedImageOf(image, this.images.urls, this.config.siteUrl) : null));
+    return images.map((image) => (image ? this.feedImage(image) : null));
+  }
+
+  /** A lead image as feeds and link previews show it (its JPEG rendition, absolute URL). */
+  feedImage(image: Image): FeedImage {
+    return feedImageOf(image, this.images.urls, this.config.siteUrl);
   }
 
   /**

@@ -1,12 +1,12 @@
 import { CommentForm } from "./comment-form";
 import { CorrectionsView } from "./corrections";
+import { LeadImageView } from "./lead-image";
 import { append, formatTime, h, joinNames, timeValue } from "./dom";
 import { NewItemsPill } from "./pill";
 import { articleFragment } from "./safe-html";
 import { LiveBlogView } from "./live-blog";
 import type {
   ArticleData,
-  LeadImageData,
   CommentData,
   CommentEventData,
   CommentThreadEventData,
@@ -29,15 +29,12 @@ import {
   REPLIES_PAGE,
 } from "./queries";
 import { sessionCursorStore } from "./resumable";
-import { cursorKey, load, pendingKey, save } from "./storage";
+import { forgetPending, pendingComments, rememberPending } from "./pending-comments";
+import { cursorKey, load, save } from "./storage";
 import { Thread } from "./thread";
 import type { GqlError, Live } from "./transport";
 import { httpRequest } from "./transport";
 import { StatusLine } from "./status-line";
-
-interface PendingComment extends CommentData {
-  parentId: string | null;
-}
 
 export interface WidgetOptions {
   endpoint: string;
@@ -65,8 +62,7 @@ export class ArticleWidget {
   private readonly standfirst = h("p", { class: "ngw-standfirst" });
   private readonly byline = h("p", { class: "ngw-byline" });
   private readonly body = h("div", { class: "ngw-body" });
-  private readonly lead = h("figure", { class: "ngw-lead", hidden: true });
-  private leadShown = "";
+  private readonly lead = new LeadImageView();
   private readonly updatedNote = h("p", { class: "ngw-updated", role: "status", "aria-live": "polite" });
   private readonly countEl = h("span", { class: "ngw-count" });
   private readonly corrections = new CorrectionsView();
@@ -141,7 +137,7 @@ export class ArticleWidget {
           this.updatedNote,
           this.corrections.el,
         ),
-        this.lead,
+        this.lead.el,
         this.options.showBody ? this.body : null,
         this.liveSlot,
       ),
@@ -175,54 +171,13 @@ export class ArticleWidget {
     this.options.live.onReconnect(() => this.catchUp());
   }
 
-  /** The lead image with its srcset (URLs resolved against the endpoint: the page may be on another origin). */
-  private showLeadImage(image: LeadImageData | null): void {
-    // An update that leaves the picture as it was leaves the element alone (no reload, no flash).
-    const shown = JSON.stringify(image);
-    if (shown === this.leadShown) return;
-    this.leadShown = shown;
-    this.lead.hidden = !image;
-    if (!image) return void this.lead.replaceChildren();
-    const at = (url: string) => new URL(url, this.options.endpoint).href;
-    const srcset = image.srcset
-      .split(", ")
-      .map((candidate) => {
-        const [url, width] = candidate.split(" ");
-        return `${at(url!)} ${width}`;
-      })
-      .join(", ");
-    const caption = image.caption || image.credit;
-    this.lead.replaceChildren();
-    append(
-      this.lead,
-      h("img", {
-        src: at(image.src),
-        srcset,
-        sizes: "(max-width: 46rem) 100vw, 46rem",
-        width: image.width,
-        height: image.height,
-        alt: image.alt ?? "",
-        fetchpriority: "high",
-        decoding: "async",
-      }),
-      caption
-        ? h(
-            "figcaption",
-            {},
-            image.caption ?? "",
-            image.credit ? h("span", { class: "ngw-credit" }, image.credit) : null,
-          )
-        : null,
-    );
-  }
-
   private showArticle(a: ArticleData, updated: boolean): void {
     const previous = this.article;
     this.article = { ...a, comments: undefined };
     this.heading.textContent = a.title;
     this.standfirst.textContent = a.standfirst ?? "";
     this.standfirst.hidden = !a.standfirst;
-    this.showLeadImage(a.leadImage ?? null);
+    this.lead.show(a.leadImage ?? null, this.options.endpoint);
     const names = a.authors.map((author) => author.name);
     this.byline.replaceChildren();
     append(
@@ -274,7 +229,7 @@ export class ArticleWidget {
         const comment = event.comment;
         const own = this.thread.isPending(comment.id);
         this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
-        if (own) this.forgetPending(comment.id);
+        if (own) forgetPending(this.article!.id, comment.id);
       },
       error: (errors) => this.onCommentsError(errors, key),
     });
@@ -299,13 +254,13 @@ export class ArticleWidget {
         if (event.kind === "REMOVED" || !event.comment) {
           const removed = this.thread.remove(event.commentId);
           if (removed) this.setCount(Math.max(0, this.count - removed));
-          this.forgetPending(event.commentId);
+          forgetPending(this.article!.id, event.commentId);
           return;
         }
         const comment = event.comment;
         const own = this.thread.isPending(comment.id);
         this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
-        if (own) this.forgetPending(comment.id);
+        if (own) forgetPending(this.article!.id, comment.id);
       },
       error: (errors) => this.onCommentsError(errors, key),
     });
@@ -426,9 +381,7 @@ export class ArticleWidget {
     if (comment.status === "APPROVED") {
       this.thread.upsert(comment, parentId, { own: true });
     } else {
-      const pending = load<PendingComment[]>(pendingKey(this.article!.id), []);
-      if (!pending.some((p) => p.id === comment.id)) pending.push({ ...comment, parentId });
-      save(pendingKey(this.article!.id), pending);
+      rememberPending(this.article!.id, comment, parentId);
       this.thread.upsert(comment, parentId, { pending: true, own: true });
     }
     this.thread.element(comment.id)?.scrollIntoView({ block: "nearest" });
@@ -436,17 +389,9 @@ export class ArticleWidget {
 
   /** The writer's comments still awaiting moderation, kept in this tab only. */
   private restorePending(): void {
-    const key = pendingKey(this.article!.id);
-    const pending = load<PendingComment[]>(key, []);
-    const still = pending.filter((p) => !this.thread.has(p.id));
-    if (still.length !== pending.length) save(key, still.length ? still : null);
-    for (const p of still) this.thread.upsert(p, p.parentId, { pending: true, own: true });
-  }
-
-  private forgetPending(id: string): void {
-    const key = pendingKey(this.article!.id);
-    const pending = load<PendingComment[]>(key, []).filter((p) => p.id !== id);
-    save(key, pending.length ? pending : null);
+    for (const p of pendingComments(this.article!.id, (id) => this.thread.has(id))) {
+      this.thread.upsert(p, p.parentId, { pending: true, own: true });
+    }
   }
 }
 
