@@ -23,6 +23,40 @@ export const FRONT_PAGE = `query BenchFrontPage($first: Int) {
   }
 }`;
 
+/** The article page the benches load: body, byline with bios, topics, related, 50 comments with their replies. */
+export const ARTICLE_PAGE = `query BenchArticlePage($slug: String!) {
+  article(slug: $slug) {
+    id slug title standfirst body publishedAt updatedAt wordCount commentsOpen
+    authors { slug name bio avatarUrl }
+    topics { slug name }
+    relatedArticles(first: 5) { slug title publishedAt authors { name } }
+    commentCount
+    comments(first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id authorName website body createdAt
+        replies(first: 20) {
+          totalCount
+          nodes { id authorName website body createdAt }
+        }
+      }
+    }
+  }
+}`;
+
+/** Published, open articles with the most top-level approved comments (up to 50): the article pages the benches load. */
+export async function busiestArticles(client) {
+  const { rows } = await client.query(
+    `SELECT a.id, a.slug, c.n FROM (
+       SELECT article_id, count(*)::int AS n FROM comments WHERE status = 'APPROVED' AND parent_id IS NULL
+       GROUP BY article_id ORDER BY n DESC LIMIT 200) c
+     JOIN articles a ON a.id = c.article_id
+     WHERE a.status = 'PUBLISHED' AND a.comments_open ORDER BY c.n DESC, a.id LIMIT 50`,
+  );
+  return rows;
+}
+
 /** Imports a module of the built server (dist/). */
 export const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
 

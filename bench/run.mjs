@@ -15,7 +15,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { FRONT_PAGE, ROOT, dist, failer, fmt, load, ms, runOptions, startNewsgraph, summary } from "./lib.mjs";
+import {
+  ARTICLE_PAGE,
+  FRONT_PAGE,
+  ROOT,
+  busiestArticles,
+  dist,
+  failer,
+  fmt,
+  load,
+  ms,
+  runOptions,
+  startNewsgraph,
+  summary,
+} from "./lib.mjs";
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsgraph_bench";
 const MIN_ARTICLES = 1000;
 const SEED_COMMAND = "npm run cli -- seed --bench --articles 100000 --comments 1000000";
@@ -147,16 +160,7 @@ async function fixtures(databaseUrl) {
       "base64url",
     );
 
-    // Published, open articles with the most top-level comments: the article pages.
-    const busy = (
-      await client.query(
-        `SELECT a.id, a.slug, c.n FROM (
-         SELECT article_id, count(*)::int AS n FROM comments WHERE status = 'APPROVED' AND parent_id IS NULL
-         GROUP BY article_id ORDER BY n DESC LIMIT 200) c
-       JOIN articles a ON a.id = c.article_id
-       WHERE a.status = 'PUBLISHED' AND a.comments_open ORDER BY c.n DESC, a.id LIMIT 50`,
-      )
-    ).rows;
+    const busy = await busiestArticles(client);
     if (!busy.length) fail("no published article has comments: seed comments too (--comments)");
     return { name, counts, published, topic, depth, cursor, deepFirstSlug: next, busy };
   } finally {
@@ -188,27 +192,6 @@ async function cleanUp(databaseUrl) {
 }
 
 // ---------------------------------------------------------------- the scenarios
-
-const ARTICLE_PAGE = `query BenchArticlePage($slug: String!) {
-  article(slug: $slug) {
-    id slug title standfirst body publishedAt updatedAt wordCount commentsOpen
-    authors { slug name bio avatarUrl }
-    topics { slug name }
-    relatedArticles(first: 5) { slug title publishedAt authors { name } }
-    commentCount
-    comments(first: 50) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id authorName website body createdAt
-        replies(first: 20) {
-          totalCount
-          nodes { id authorName website body createdAt }
-        }
-      }
-    }
-  }
-}`;
 
 const TOPIC_PAGE = `query BenchTopicPage($slug: String!, $first: Int, $after: String) {
   topic(slug: $slug) {

@@ -99,7 +99,8 @@ function feedItem(
     ...(data.bodyHtml !== null ? { content: text(data.bodyHtml) } : {}),
     category: data.topics.map((t) => ({ name: text(t.name), term: t.slug })),
   };
-  if (format !== "rss") item.author = data.authors.map((a) => ({ name: text(a.name) }));
+  // An article without a byline has no author element (the feed package's JSON Feed writer fails on an empty list).
+  if (format !== "rss" && data.authors.length) item.author = data.authors.map((a) => ({ name: text(a.name) }));
   // RSS <author> must be an email address; the byline goes into dc:creator instead.
   const extensions: NonNullable<Item["extensions"]> = [];
   if (format === "rss" && data.authors.length) {
@@ -147,7 +148,7 @@ function jsonFeed11(json: string, items: FeedItemData[], config: SyndicationConf
   feed.items.forEach((entry, i) => {
     const data = items[i]!;
     delete entry.author;
-    entry.authors = data.authors.map((a) => ({ name: a.name }));
+    if (data.authors.length) entry.authors = data.authors.map((a) => ({ name: a.name }));
     entry.tags = data.topics.map((t) => t.name);
     if (data.image) entry.image = data.image.url;
     if (data.bodyHtml === null) {
