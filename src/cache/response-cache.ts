@@ -112,9 +112,15 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
       // An Accept header Apollo would refuse (406) goes to Apollo, which says so.
       if (!contentType) return null;
       const queryHash = createHash("sha256").update(query).digest("hex");
-      const cached = await store.get(responseKey(queryHash, operationName, variables));
+      const key = responseKey(queryHash, operationName, variables);
+      const cached = await store.get(key);
       const entry = cached === null ? null : decodeEntry(cached);
-      if (!entry) return null;
+      if (!entry) {
+        // Apollo runs it next; its plugin (below) need not look the same key up again.
+        const scope = requestScope.getStore();
+        if (scope) scope.cacheMissKey = key;
+        return null;
+      }
       metrics.cacheHits.inc();
       metrics.cacheHitsBeforeParse.inc();
       return {
@@ -137,8 +143,10 @@ export function responseCachePlugin(options: ResponseCacheOptions): ResponseCach
           if (maxAge <= 0 || !options.enabled || !queryHash) return null;
           key = responseKey(queryHash, request.operationName, request.variables);
           epoch = await store.epoch();
-          // A writer whose write the replicas have not replayed yet must not get a copy from before it.
-          const cached = requestScope.getStore()?.freshRead ? null : await store.get(key);
+          // A writer whose write the replicas have not replayed yet must not get a copy from before it;
+          // a key that missed before parsing, in this request, is not asked for again.
+          const scope = requestScope.getStore();
+          const cached = scope?.freshRead || scope?.cacheMissKey === key ? null : await store.get(key);
           const entry = cached === null ? null : decodeEntry(cached);
           if (entry) {
             hit = true;

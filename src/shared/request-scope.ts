@@ -15,6 +15,11 @@ export interface RequestScope {
   readReplica?: Replica;
   /** Answer from the database, not from the response cache (a writer awaiting its own write's replay). */
   freshRead?: boolean;
+  /**
+   * The response-cache key this request already looked up, and missed, before parsing
+   * (ResponseCache.answer): the cache plugin does not ask the store for it a second time.
+   */
+  cacheMissKey?: string;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
