@@ -69,7 +69,7 @@ export const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
 export async function startNewsgraph(databaseUrl, overrides = {}) {
   await import("reflect-metadata");
   const { createServer } = await dist("src/server.js");
-  const { loadConfig } = await dist("src/config.js");
+  const { loadConfig } = await dist("src/config/index.js");
   const { createLogger } = await dist("src/logger.js");
   const env = {
     ...process.env,

@@ -19,7 +19,7 @@ const DOC = "docs/architecture.md";
  */
 const PENDING: readonly string[] = [];
 
-const INFRA = ["src/db/", "src/shared/", "src/pubsub/", "src/cache/", "src/config.ts", "src/logger.ts"];
+const INFRA = ["src/db/", "src/shared/", "src/pubsub/", "src/cache/", "src/config/", "src/logger.ts"];
 
 type Zone = { kind: "module"; name: string } | { kind: "infra" } | { kind: "root" };
 
