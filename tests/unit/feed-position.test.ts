@@ -53,3 +53,39 @@ test("anything that is not such a cursor is BAD_USER_INPUT naming the argument",
     );
   }
 });
+
+test("a refused cursor names its field (since unless told) with the reason, whatever is wrong with it", () => {
+  const refused = (cursor: string, field?: string) => {
+    try {
+      if (field === undefined) decodePosition(cursor);
+      else decodePosition(cursor, field);
+    } catch (error) {
+      return (error as { extensions?: unknown }).extensions;
+    }
+    return "accepted";
+  };
+  const cursor = byHand(10n);
+  const cases = [
+    // Node's base64 decoder skips characters outside the alphabet, so the alphabet check must hold end to end.
+    `${cursor}!`,
+    `!${cursor}`,
+    `${cursor}.`,
+    // The decoded text must be e:<digits> and nothing around it.
+    Buffer.from("xe:10").toString("base64url"),
+    Buffer.from("e:10x").toString("base64url"),
+    Buffer.from("e:10\n").toString("base64url"),
+    // 19 digits can still be past the largest bigint; 20 are never read.
+    byHand(BIGINT_MAX + 1n),
+    byHand(10n ** 19n),
+    byHand(99999999999999999999n),
+  ];
+  for (const c of cases) {
+    expect([c, refused(c)]).toEqual([c, { code: "BAD_USER_INPUT", fields: { since: "malformed feed cursor" } }]);
+    expect([c, refused(c, "after")]).toEqual([
+      c,
+      { code: "BAD_USER_INPUT", fields: { after: "malformed feed cursor" } },
+    ]);
+  }
+  expect(decodePosition(byHand(BIGINT_MAX)).id).toBe(BIGINT_MAX);
+  expect(decodePosition(cursor).id).toBe(10n);
+});

@@ -338,3 +338,27 @@ test("the replay is asked for (since, floor]: the floor is the end read, or sinc
     expect(asked).toEqual([[since, floor]]);
   }
 });
+
+test("a stream that ends while the end is read (its filter refused a live event) neither replays nor goes live", async () => {
+  const source = new FakeSource([1, 2, 3]);
+  let replays = 0;
+  source.replay = async () => {
+    replays++;
+  };
+  source.whileReadingEnd = () => source.commit(4);
+  const states: FeedStreamState[] = [];
+  const stream = await FeedStream.open(source, {
+    kinds: new Set([KIND]),
+    since: { id: 1n },
+    live: () => {
+      throw new Error("no longer yours");
+    },
+    onState: (s) => states.push(s),
+  });
+  await settle();
+  expect(replays).toBe(0);
+  expect(stream.state).toBe("closed");
+  expect(states).toEqual(["opening", "closed"]);
+  expect(source.unlistened).toBe(1);
+  await expect(stream.iterator.next()).rejects.toThrow("no longer yours");
+});

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GraphQLFormattedError } from "graphql";
 import { buildSchema, execute, GraphQLError, parse, validate } from "graphql";
+import { GraphQLDateTime } from "graphql-scalars";
 import { AppError, BadInputError, CLIENT_ERROR_CODES } from "../../src/shared/errors";
 import { createErrorFormatter, withoutEchoedInput } from "../../src/shared/format-error";
 import { requestScope } from "../../src/shared/request-scope";
@@ -351,4 +352,30 @@ describe("everything else is masked", () => {
     expect(retriable(Object.assign(new Error("x"), { code: 8006 }))).toBe(false);
     expect(retriable(Object.assign(new Error("x"), { code: 53300 }))).toBe(true);
   });
+});
+
+test("a scalar's reason that repeats the string without its quotes (DateTime) loses it too; an empty one stays", () => {
+  // The committed schema read by buildSchema has no DateTime parsing: give it the server's scalar.
+  const dated = buildSchema("scalar DateTime type Query { at(t: DateTime): String }");
+  Object.assign(dated.getType("DateTime")!, { parseValue: GraphQLDateTime.parseValue });
+  const head = 'Variable "$t" got invalid value; DateTime cannot represent ';
+  const cases: [unknown, string][] = [
+    ["2020-13-45T00:00:00Z", "an invalid date-time-string [value]."],
+    ["not-a-date", "an invalid date-time-string [value]."],
+    // Nothing to hide, and nothing spliced between its letters.
+    ["", "an invalid date-time-string ."],
+    [5, "non string or Date type [value]"],
+  ];
+  for (const [value, reason] of cases) {
+    const { errors } = execute({
+      schema: dated,
+      document: parse("query Q($t: DateTime) { at(t: $t) }"),
+      variableValues: { t: value },
+    }) as { errors: GraphQLError[] };
+    expect([value, withoutEchoedInput(errors[0]!.message, errors[0])]).toEqual([value, head + reason]);
+    expect(formatted(errors[0]!).extensions).toEqual({
+      code: "BAD_USER_INPUT",
+      fields: { t: `DateTime cannot represent ${reason}` },
+    });
+  }
 });
