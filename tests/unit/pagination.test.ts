@@ -97,7 +97,18 @@ describe("cursors", () => {
     expect(outcome(() => decodeCursor(tooLong, kind, "after"))).toEqual(foreign);
 
     const good = byHand(["a", WHEN, 7]);
-    for (const bad of ["", `${good}=`, `=${good}`, `${good}==`, `${good.slice(0, 10)}+${good.slice(10)}`, `${good}/`]) {
+    // Node's base64 decoder skips characters outside the alphabet (and stops at "="), so "!" or "." before
+    // a good cursor would decode to it: the alphabet check must hold from the first character.
+    const stray = [`!${good}`, `.${good}`, `${good}!`];
+    for (const bad of [
+      "",
+      `${good}=`,
+      `=${good}`,
+      `${good}==`,
+      `${good.slice(0, 10)}+${good.slice(10)}`,
+      `${good}/`,
+      ...stray,
+    ]) {
       expect(outcome(() => decodeCursor(bad, KIND, "after"))).toEqual(foreign);
     }
     // Base64url with `-` and `_` (what `+` and `/` become) is accepted.

@@ -28,6 +28,15 @@ test("values come out once each, in push order, whether pushed before or while a
   expect((await Promise.all(waiting)).map((r) => r.value)).toEqual(["a", "b", "c"]);
 });
 
+test("a value handed to a waiting reader is a value, not the end", async () => {
+  const queue = new PushQueue<string>();
+  const waiting = queue.next();
+  queue.push("a");
+  expect(await waiting).toEqual({ value: "a", done: false });
+  queue.push("b");
+  expect(await queue.next()).toEqual({ value: "b", done: false });
+});
+
 test("return() runs onClose once, drops the buffer, ends a waiting reader, and later pushes are ignored", async () => {
   let closes = 0;
   const queue = new PushQueue<number>(() => closes++);
