@@ -66,6 +66,8 @@ describe("NUL in a variable", () => {
     expect(check(q, { ok: "fine", v: ["a", "b\u0000"] })).toBe(nul("v"));
     expect(check(q, { v: [["a"], ["b", ["\u0000"]]] })).toBe(nul("v"));
     expect(check(q, { v: [{ inner: "\u0000" }] })).toBe(nul("v"));
+    // Every field of an object in a list is looked at, not only the first.
+    expect(check(q, { v: [{ first: "fine", second: "b\u0000" }] })).toBe(nul("v"));
   });
 
   test("values without NUL pass, and so do no variables at all", () => {
@@ -133,6 +135,9 @@ describe("subscriptions over HTTP", () => {
     expect(refuse("{ a }")).toBe("ok");
     expect(refuse("mutation M { a }")).toBe("ok");
     expect(refuse(doc, "Missing")).toBe("ok");
+    // An operation name that matches nothing, with an anonymous operation beside it: nothing to refuse (no crash).
+    expect(refuse("{ a }", "Q")).toBe("ok");
+    expect(refuse("subscription { b }", "S")).toBe("ok");
   });
 
   test("fragments are not operations", () => {
