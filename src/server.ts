@@ -152,6 +152,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     });
   }
   const httpServer = createHttpServer();
+  httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Above the keep-alive timeout, as Node's documentation asks, so a kept-alive connection's next
+  // request is never cut by the headers timer.
+  httpServer.headersTimeout = config.keepAliveTimeoutMs + 1_000;
   // Registered before the request handler: shutdown drains HTTP itself (src/http/drain.ts), not Apollo.
   const httpDrain = trackHttpConnections(httpServer);
   const pipeline = createRequestPipeline(schema, config, {

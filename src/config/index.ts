@@ -98,6 +98,13 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Grace period for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
+  /**
+   * How long an idle kept-alive HTTP connection stays open. Longer than the client's or load
+   * balancer's idle timeout (60 s on AWS ALB), so it is the client that closes an idle connection:
+   * a server that closes first can race a request the client is sending on it (the client sees a
+   * reset; Node's default of 5 s is the usual cause of a load balancer's sporadic 502s).
+   */
+  readonly keepAliveTimeoutMs: number;
   /** Feeds, sitemaps and SEO fields (src/modules/syndication). */
   readonly syndication: SyndicationConfig;
   /** Draft previews (src/modules/preview). */
@@ -198,6 +205,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: bool(env, "TRUST_PROXY", false),
     corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS.trim() === "*" ? "*" : list(env, "CORS_ORIGINS"),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0),
+    keepAliveTimeoutMs: int(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 65_000, 1_000),
     syndication: syndication(env),
     preview: previewConfig(env),
     images: imageConfig(env),

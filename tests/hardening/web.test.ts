@@ -7,7 +7,7 @@
  * when METRICS_PORT is set.
  */
 import { createHash } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { ConfigError, loadConfig } from "../../src/config";
 import { WIDGET_CSS } from "../../src/widget/client/widget-css";
 import { buildWidget } from "../browser/browser";
@@ -269,6 +269,39 @@ describe("methods", () => {
     expect(res.status).toBe(200);
     expect(header(res, "content-type")).toMatch(type);
     expect(res.body).toBe("");
+  });
+});
+
+describe("kept-alive connections", () => {
+  test("HTTP_KEEP_ALIVE_TIMEOUT_MS is read from the environment: 65 s unless set", () => {
+    expect(loadConfig({}).keepAliveTimeoutMs).toBe(65_000);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "120000" }).keepAliveTimeoutMs).toBe(120_000);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "5s" })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "10" })).toThrow(ConfigError);
+  });
+
+  test("an idle connection outlives a load balancer's 60 s, and the server says so; requests reuse it", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const get = () =>
+      new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+        const req = httpRequest({ host: "127.0.0.1", port, path: "/healthz", agent }, (res) => {
+          sockets.add(res.socket);
+          res.resume();
+          res.on("end", () => resolve(res.headers));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const first = await get();
+      expect(first.connection).toBe("keep-alive");
+      expect(first["keep-alive"]).toBe("timeout=65");
+      await get();
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
