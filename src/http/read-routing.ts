@@ -25,8 +25,10 @@ export function readRoutingPlugin(replicas: ReadReplicas, logger: Logger): Apoll
           if (replicas.awaitsOwnWrite(contextValue.clientIp)) scope.freshRead = true;
         },
         async willSendResponse({ operation, contextValue }) {
-          // A pinned client's read came from the primary: its pin moves up to what that read saw.
-          const pinnedRead = operation?.operation === "query" && requestScope.getStore()?.freshRead;
+          // A pinned client's read came from the primary: its pin moves up to what that read saw. One
+          // its replica answered (past the pin, not yet released by a probe) saw no more than the pin.
+          const scope = requestScope.getStore();
+          const pinnedRead = operation?.operation === "query" && scope?.freshRead && !scope.readReplica;
           if (operation?.operation !== "mutation" && !pinnedRead) return;
           // Before the answer leaves: the client's next read must already know. (Written by one client, read
           // back by the same; a read moves the pin forward, never back: noteWrite takes the primary's position now.)

@@ -1,4 +1,10 @@
+import { HeaderMap } from "@apollo/server";
+import type { GraphQLRequestListener } from "@apollo/server";
 import pino from "pino";
+import type { Context } from "../../src/context";
+import { readRoutingPlugin } from "../../src/http/read-routing";
+import type { RequestScope } from "../../src/shared/request-scope";
+import { requestScope } from "../../src/shared/request-scope";
 import { ConfigError, loadConfig } from "../../src/config";
 import { isReplicaFailure, parseLsn, ReadReplicas, replicaName } from "../../src/db/read-replicas";
 
@@ -130,6 +136,66 @@ describe("ReadReplicas.pick", () => {
   it("with no replicas configured, everything reads the primary", async () => {
     const r = make(0);
     expect(r.pick("1.2.3.4")).toBeUndefined();
+    await r.stop();
+  });
+});
+
+describe("readRoutingPlugin", () => {
+  /** One anonymous query (or mutation) through the plugin's hooks, as Apollo calls them. */
+  async function run(replicas: ReadReplicas, operation: "query" | "mutation") {
+    const plugin = readRoutingPlugin(replicas, pino({ level: "silent" }));
+    const scope: RequestScope = { requestId: "r" };
+    const request = { request: { http: { headers: new HeaderMap() } } };
+    const hooks = (await plugin.requestDidStart!(request as never)) as Required<GraphQLRequestListener<Context>>;
+    const args = { operation: { operation }, contextValue: { clientIp: "7.7.7.7", viewer: null } } as never;
+    await requestScope.run(scope, async () => {
+      await hooks.didResolveOperation(args);
+      await hooks.willSendResponse(args);
+    });
+    return scope;
+  }
+  const replicasAt = (replayed: bigint) => {
+    let lsn = 100n;
+    const r = new ReadReplicas({
+      urls: ["postgres://127.0.0.1:1/none"],
+      poolSize: 1,
+      statementTimeoutMs: 0,
+      probeMs: 600_000,
+      probeTimeoutMs: 10,
+      logger: pino({ level: "silent" }),
+      primaryLsn: async () => {
+        asked++;
+        return lsn;
+      },
+    });
+    let asked = 0;
+    [r.replicas[0].up, r.replicas[0].replayed] = [true, replayed];
+    return { r, asked: () => asked, advance: (to: bigint) => (lsn = to) };
+  };
+
+  it("a writer's next read goes to the primary, skips the cache, and moves the pin up to what it saw", async () => {
+    const { r, asked, advance } = replicasAt(50n);
+    await run(r, "mutation");
+    expect(asked()).toBe(1);
+    advance(120n);
+    const scope = await run(r, "query");
+    expect([scope.readReplica, scope.freshRead, asked()]).toEqual([undefined, true, 2]);
+    r.replicas[0].replayed = 100n;
+    expect(r.pick("7.7.7.7")).toBeUndefined(); // pinned at 120 now
+    await r.stop();
+  });
+
+  it("a pinned writer whose replica has replayed the write reads there, and its pin stays where it was", async () => {
+    const { r, asked, advance } = replicasAt(50n);
+    await run(r, "mutation");
+    // The replica is past the write, but no probe has released the pin yet; meanwhile others wrote.
+    r.replicas[0].replayed = 100n;
+    advance(500n);
+    const scope = await run(r, "query");
+    expect([scope.readReplica, scope.freshRead]).toEqual([r.replicas[0], true]);
+    // Not a read of the primary: no new pin at 500, which would send the next reads back to the primary.
+    expect(asked()).toBe(1);
+    expect(r.pick("7.7.7.7")).toBe(r.replicas[0]);
     await r.stop();
   });
 });
