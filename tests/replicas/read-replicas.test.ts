@@ -55,19 +55,33 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
       headers: {
         "content-type": "application/json",
         "x-forwarded-for": client,
+        ...(watching ? { "x-request-id": watching } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, cache: res.headers.get("x-cache"), ...((await res.json()) as object) };
   };
-  const counts = () => ({ primary: server.db.primarySql.total, replica: server.db.replicas!.replicas[0].sql.total });
-  /** Runs fn and says how many statements each pool received meanwhile. */
+  /** The request id `gql` sends while `sent` counts (one request at a time: the tests run in sequence). */
+  let watching: string | undefined;
+  let watched = 0;
+  /**
+   * Runs fn (one request) and says how many of that request's statements each pool received: counted
+   * by its request id, so the instance's background work (pollers, probes) meanwhile does not count.
+   */
   const sent = async <T>(fn: () => Promise<T>): Promise<{ result: T; primary: number; replica: number }> => {
-    const before = counts();
-    const result = await fn();
-    const after = counts();
-    return { result, primary: after.primary - before.primary, replica: after.replica - before.replica };
+    const id = `replica-test-${++watched}`;
+    const pools = [server.db.primarySql, server.db.replicas!.replicas[0].sql];
+    for (const pool of pools) pool.watch(id);
+    watching = id;
+    try {
+      const result = await fn();
+      const [primary, replica] = pools.map((pool) => pool.unwatch(id));
+      return { result, primary: primary!, replica: replica! };
+    } finally {
+      watching = undefined;
+      for (const pool of pools) pool.unwatch(id);
+    }
   };
   const onReplica = async <T>(sql: string): Promise<T[]> => {
     const c = new Client({ connectionString: replica!.url("postgres") });
