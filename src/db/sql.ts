@@ -63,3 +63,11 @@ export function groupBy<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => 
   for (const row of rows) groups.get(keyOf(row))?.push(row);
   return keys.map((k) => groups.get(k) ?? []);
 }
+
+/** The row estimate of an EXPLAIN (FORMAT JSON) result (the driver may hand it over parsed or as text). */
+export function planRows(plan: unknown): number {
+  const parsed = typeof plan === "string" ? JSON.parse(plan) : plan;
+  const rows = (parsed as { Plan?: { "Plan Rows"?: unknown } }[] | undefined)?.[0]?.Plan?.["Plan Rows"];
+  if (typeof rows !== "number" || !Number.isFinite(rows) || rows < 0) throw new Error("EXPLAIN gave no row estimate");
+  return Math.round(rows);
+}

@@ -88,6 +88,11 @@ export interface Page<T> {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   totalCount: () => Promise<number>;
+  /**
+   * About how many: a figure that costs no scan of the matches (search: the planner's estimate).
+   * Absent: the exact count serves (lists whose count is cheap).
+   */
+  estimatedCount?: () => Promise<number>;
 }
 
 /**
@@ -100,6 +105,7 @@ export function toPage<T>(
   kind: CursorKind,
   keyOf: (row: T) => Keyset,
   totalCount: () => Promise<number>,
+  estimatedCount?: () => Promise<number>,
 ): Page<T> {
   const nodes = rows.slice(0, request.first);
   return {
@@ -108,7 +114,19 @@ export function toPage<T>(
     hasNextPage: rows.length > request.first,
     hasPreviousPage: request.after !== null,
     totalCount,
+    ...(estimatedCount ? { estimatedCount } : {}),
   };
+}
+
+/**
+ * An estimate kept consistent with what the page itself shows: a first page that is the whole list
+ * is its exact size (no estimate asked), and no estimate is below the items the page proves exist.
+ */
+export async function boundedEstimate<T>(page: Page<T>): Promise<number> {
+  const shown = page.nodes.length + (page.hasNextPage ? 1 : 0);
+  if (!page.hasPreviousPage && !page.hasNextPage) return page.nodes.length;
+  const estimate = await (page.estimatedCount ?? page.totalCount)();
+  return Math.max(estimate, shown);
 }
 
 @ObjectType({ simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
@@ -171,6 +189,17 @@ export function connectionType<T extends object>(
     })
     get totalCount(): Promise<number> {
       return this.page.totalCount();
+    }
+
+    @Field(() => Int, {
+      description:
+        'About how many items the whole list holds, for a label such as "about 24,000 results": for search, ' +
+        "PostgreSQL's estimate from its statistics, which reads no matching row (fast on any archive; it can be " +
+        "off, most for rare words); exact for the other lists. Never below what the page shows; exact when one " +
+        "page holds the whole list. totalCount is always exact.",
+    })
+    get estimatedTotalCount(): Promise<number> {
+      return boundedEstimate(this.page);
     }
 
     constructor(private readonly page: Page<T>) {

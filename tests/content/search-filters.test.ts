@@ -9,7 +9,7 @@ import { demoArticles } from "../../src/seed/demo-content";
 import { createArticle, hoursAgo } from "../factories/content";
 import { expectError, ok, unique, walk } from "../factories/graphql";
 import type { ArticleIdsQueryVariables } from "../generated/graphql";
-import { ArticleIdsDocument, SearchFullDocument } from "../generated/graphql";
+import { ArticleIdsDocument, SearchEstimateDocument, SearchFullDocument } from "../generated/graphql";
 import type { TestServer } from "../support/server";
 import { startTestServer } from "../support/server";
 
@@ -227,6 +227,47 @@ describe("search", () => {
     const words = await search("quill ink", 20);
     expect(words.totalCount).toBe(SEARCH_WALK + 100 + 3);
     expect(words.edges).toHaveLength(20);
+  });
+
+  test("estimatedTotalCount: the planner's figure, read from statistics without counting the matches", async () => {
+    const db = server.db;
+    const MATCHES = 120;
+    for (let i = 0; i < MATCHES; i++) {
+      await createArticle(db, { body: `The fennimore report ${i}.`, publishedAt: hoursAgo(9000 + i) });
+    }
+    await db.query("ANALYZE articles");
+    /** One page with estimatedTotalCount (no totalCount), and the statements it sent. */
+    const estimate = async (first: number, after: string | null = null) => {
+      let result: unknown;
+      const statements = await db.sql.capture(async () => {
+        result = ok(await server.request(SearchEstimateDocument, { query: "fennimore", first, after })).search;
+      });
+      return { page: result as { estimatedTotalCount: number; pageInfo: { endCursor?: string | null } }, statements };
+    };
+    const { page, statements } = await estimate(10);
+    // About right (the statistics sample every row of a table this small), and never the count itself.
+    expect(page.estimatedTotalCount).toBeGreaterThanOrEqual(MATCHES * 0.8);
+    expect(page.estimatedTotalCount).toBeLessThanOrEqual(MATCHES * 1.2);
+    expect(statements.filter((s) => s.startsWith("EXPLAIN"))).toHaveLength(1);
+    expect(statements.some((s) => s.startsWith("SELECT count(*)"))).toBe(false);
+    // A later page: the same figure (the same statistics), whatever the page.
+    const later = await estimate(10, page.pageInfo.endCursor ?? null);
+    expect(later.page.estimatedTotalCount).toBe(page.estimatedTotalCount);
+    // The exact count stays available.
+    expect((await search("fennimore", 1)).totalCount).toBe(MATCHES);
+  });
+
+  test("estimatedTotalCount is exact, with no estimate asked, when one page holds every match", async () => {
+    for (let i = 0; i < 3; i++) await createArticle(server.db, { body: `A quillant tale ${i}.` });
+    let found = 0;
+    const statements = await server.db.sql.capture(async () => {
+      found = ok(await server.request(SearchEstimateDocument, { query: "quillant", first: 10 })).search
+        .estimatedTotalCount;
+    });
+    expect(found).toBe(3);
+    expect(statements.some((s) => s.startsWith("EXPLAIN"))).toBe(false);
+    const none = ok(await server.request(SearchEstimateDocument, { query: "zzqxnotaword", first: 10 })).search;
+    expect(none.estimatedTotalCount).toBe(0);
   });
 
   test("an empty query is BAD_USER_INPUT", async () => {

@@ -6,7 +6,9 @@
  */
 import "reflect-metadata";
 import fc from "fast-check";
+import { planRows } from "../../src/db/sql";
 import {
+  boundedEstimate,
   connectionType,
   cursorKind,
   decodeCursor,
@@ -284,5 +286,58 @@ describe("pages", () => {
       startCursor: null,
       endCursor: null,
     });
+  });
+});
+
+describe("estimatedTotalCount", () => {
+  const page = (shown: number, hasNextPage: boolean, hasPreviousPage: boolean, estimate?: number) => {
+    const asked = { estimate: 0, exact: 0 };
+    return {
+      asked,
+      page: {
+        nodes: Array.from({ length: shown }, (_, i) => i),
+        cursors: [],
+        hasNextPage,
+        hasPreviousPage,
+        totalCount: async () => (asked.exact++, 777),
+        ...(estimate === undefined ? {} : { estimatedCount: async () => (asked.estimate++, estimate) }),
+      },
+    };
+  };
+
+  test("a first page that is the whole list is its exact size, and asks nothing", async () => {
+    const p = page(7, false, false, 500);
+    expect(await boundedEstimate(p.page)).toBe(7);
+    expect(p.asked).toEqual({ estimate: 0, exact: 0 });
+  });
+
+  test("otherwise the estimate, never below the items the page proves exist", async () => {
+    const low = page(20, true, false, 3);
+    expect(await boundedEstimate(low.page)).toBe(21);
+    expect(low.asked).toEqual({ estimate: 1, exact: 0 });
+    expect(await boundedEstimate(page(20, true, false, 24_000).page)).toBe(24_000);
+    // A last page after others: at least what it shows.
+    expect(await boundedEstimate(page(5, false, true, 0).page)).toBe(5);
+  });
+
+  test("a list without an estimate gives its exact count", async () => {
+    const p = page(20, true, false);
+    expect(await boundedEstimate(p.page)).toBe(777);
+    expect(p.asked).toEqual({ estimate: 0, exact: 1 });
+  });
+
+  test("planRows reads EXPLAIN (FORMAT JSON), parsed or as text, and refuses anything else", () => {
+    const plan = [{ Plan: { "Node Type": "Bitmap Heap Scan", "Plan Rows": 24031.6 } }];
+    expect(planRows(plan)).toBe(24032);
+    expect(planRows(JSON.stringify(plan))).toBe(24032);
+    for (const bad of [
+      undefined,
+      [],
+      [{ Plan: {} }],
+      [{ Plan: { "Plan Rows": -1 } }],
+      [{ Plan: { "Plan Rows": "9" } }],
+    ]) {
+      expect(() => planRows(bad)).toThrow("EXPLAIN gave no row estimate");
+    }
   });
 });

@@ -77,6 +77,11 @@ type ProbeConnection {
   """The page's items, each with its cursor."""
   edges: [ProbeEdge!]!
 
+  """
+  About how many items the whole list holds, for a label such as "about 24,000 results": for search, PostgreSQL's estimate from its statistics, which reads no matching row (fast on any archive; it can be off, most for rare words); exact for the other lists. Never below what the page shows; exact when one page holds the whole list. totalCount is always exact.
+  """
+  estimatedTotalCount: Int!
+
   """The page's items, without cursors: the same as edges' nodes."""
   nodes: [Probe!]!
 
