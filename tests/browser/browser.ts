@@ -3,12 +3,12 @@
  * playwright-core (no browser download), the widget build, GraphQL over HTTP
  * as "another client", and polling helpers with generous deadlines.
  */
-import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
+import { buildWidgetOnce } from "../support/build-once";
 import type { TestServer } from "../support/server";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -24,10 +24,8 @@ export function describeInBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-/** Builds dist/widget/live-blog.js (what the server serves at /widget/live-blog.js). */
-export function buildWidget(): void {
-  execSync("node scripts/build-widget.mjs", { cwd: join(__dirname, "../.."), stdio: "pipe" });
-}
+/** Builds dist/widget/live-blog.js (what the server serves at /widget/live-blog.js), once per test run. */
+export const buildWidget = buildWidgetOnce;
 
 export interface Browser {
   context: BrowserContext;

@@ -27,7 +27,7 @@ describeInBrowser("correction notes on the demo page", () => {
   let editor: string;
 
   beforeAll(async () => {
-    buildWidget();
+    await buildWidget();
     server = await startTestServer();
     origin = new URL(server.url).origin;
     browser = await launchBrowser();

@@ -37,7 +37,7 @@ describeInBrowser("lead images on the demo page", () => {
   let origin: string;
 
   beforeAll(async () => {
-    buildWidget();
+    await buildWidget();
     server = await startTestServer({});
     origin = new URL(server.url).origin;
     browser = await launchBrowser();

@@ -38,7 +38,7 @@ describeInBrowser("live-blog widget: the live blog", () => {
   let editor: string;
 
   beforeAll(async () => {
-    buildWidget();
+    await buildWidget();
     server = await startTestServer({ commentRateLimit: 100_000 });
     origin = new URL(server.url).origin;
     browser = await launchBrowser();

@@ -25,7 +25,7 @@ describeInBrowser("live-blog widget under pre-moderation", () => {
   let origin: string;
 
   beforeAll(async () => {
-    buildWidget();
+    await buildWidget();
     server = await startTestServer({ commentModeration: "pre", commentRateLimit: 100_000 });
     origin = new URL(server.url).origin;
     browser = await launchBrowser();

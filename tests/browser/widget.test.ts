@@ -31,7 +31,7 @@ describeInBrowser("live-blog widget", () => {
   let editor: string;
 
   beforeAll(async () => {
-    buildWidget();
+    await buildWidget();
     server = await startTestServer({ commentRateLimit: 100_000 });
     origin = new URL(server.url).origin;
     browser = await launchBrowser();

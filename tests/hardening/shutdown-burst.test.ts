@@ -8,7 +8,6 @@
  * keep-alive connections: answers written after SIGTERM say
  * `Connection: close`.
  */
-import { execFileSync } from "node:child_process";
 import { Agent, request as httpRequest } from "node:http";
 import { randomBytes } from "node:crypto";
 import { print } from "graphql";
@@ -20,15 +19,14 @@ import type { ChildServer } from "../support/hardening-processes";
 import { spawnMain } from "../support/hardening-processes";
 import type { TestDatabase } from "../support/database";
 import { createTestDatabase } from "../support/database";
+import { buildDist } from "../support/build-once";
 
 jest.setTimeout(300_000);
 
 const CLIENTS = 24;
 const PER_CLIENT = 12;
 
-beforeAll(() => {
-  execFileSync("npm", ["run", "-s", "build"], { cwd: `${__dirname}/../..`, stdio: "pipe", timeout: 200_000 });
-});
+beforeAll(() => buildDist(), 300_000);
 
 let database: TestDatabase | undefined;
 let child: ChildServer | undefined;

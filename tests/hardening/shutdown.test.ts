@@ -5,7 +5,7 @@
  * mode's database: a fresh PostgreSQL database with DATABASE_URL, otherwise
  * an embedded one (DATA_DIR).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { print } from "graphql";
 import { createClient } from "graphql-ws";
@@ -16,6 +16,7 @@ import type { ChildServer } from "../support/hardening-processes";
 import { spawnMain } from "../support/hardening-processes";
 import type { TestDatabase } from "../support/database";
 import { createTestDatabase } from "../support/database";
+import { buildDist } from "../support/build-once";
 
 jest.setTimeout(240_000);
 
@@ -23,9 +24,7 @@ const GRACE_MS = 5000;
 /** Exit must come this soon after SIGTERM: the grace period plus time to close the database. */
 const EXIT_BOUND_MS = GRACE_MS + 10_000;
 
-beforeAll(() => {
-  execFileSync("npm", ["run", "-s", "build"], { cwd: `${__dirname}/../..`, stdio: "pipe", timeout: 200_000 });
-});
+beforeAll(() => buildDist(), 300_000);
 
 let database: TestDatabase | undefined;
 let child: ChildServer | undefined;

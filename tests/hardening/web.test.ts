@@ -25,7 +25,7 @@ let server: TestServer;
 let log: CapturedLogger;
 let port: number;
 beforeAll(async () => {
-  buildWidget();
+  await buildWidget();
   log = captureLogger();
   server = await startTestServer({ corsOrigins: [ALLOWED], metricsPort: 0, logLevel: "info" }, { logger: log.logger });
   port = Number(new URL(server.url).port);

@@ -5,13 +5,13 @@
  * fails with one line (no stack) and a non-zero exit code.
  */
 import type { ChildProcess } from "node:child_process";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { LiveDemoArticleDocument } from "../generated/graphql";
 import { ok, publishedArticle } from "../support/feed-fixtures";
 import type { TestServer } from "../support/server";
 import { startTestServer } from "../support/server";
+import { buildDist } from "../support/build-once";
 
 const ROOT = join(__dirname, "..", "..");
 const CLI = join(ROOT, "dist", "src", "cli", "index.js");
@@ -21,7 +21,7 @@ let server: TestServer;
 let editor: string;
 
 beforeAll(async () => {
-  await promisify(execFile)("npm", ["run", "-s", "build"], { cwd: ROOT, timeout: 170_000 });
+  await buildDist();
   server = await startTestServer();
   editor = await server.token("cli-live-editor", "EDITOR");
 }, 240_000);

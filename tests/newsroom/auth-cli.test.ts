@@ -12,9 +12,7 @@
  * with the CLI before any test) is only read; the tests that issue or revoke
  * tokens do so for authors of their own, so every test passes in any order.
  */
-import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import { Role } from "../../src/modules/auth/role";
 import type { NewsgraphServer } from "../../src/server";
 import type { GraphQLClient } from "../factories/newsroom";
@@ -23,6 +21,7 @@ import { expectError, ok, runCli, startOn, unique } from "../factories/newsroom"
 import { NewsroomArticlesDocument, NewsroomCreateArticleDocument, NewsroomViewerDocument } from "../generated/graphql";
 import type { TestDatabase } from "../support/database";
 import { createTestDatabase } from "../support/database";
+import { buildDist } from "../support/build-once";
 
 const TOKEN = /^ng_[A-Za-z0-9_-]{43}$/;
 const AUTHOR = "cli-writer";
@@ -38,9 +37,9 @@ const CLI_TIMEOUT = 240_000;
 
 beforeAll(async () => {
   // The CLI is run as operators run it: compiled.
-  await promisify(execFile)("npm", ["run", "-s", "build"], { cwd: `${__dirname}/../..`, timeout: 170_000 });
+  await buildDist();
   db = await createTestDatabase();
-}, 180_000);
+}, 300_000);
 beforeAll(async () => {
   const cli = async (args: string[]) => {
     const res = await runCli(db, args);

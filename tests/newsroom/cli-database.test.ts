@@ -14,7 +14,7 @@
  * and how to fix it, exit code 69, no stack.
  */
 import type { ChildProcess } from "node:child_process";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NewsroomViewerDocument } from "../generated/graphql";
@@ -26,14 +26,13 @@ import { postJson } from "../support/hardening-helpers";
 import type { ChildServer } from "../support/hardening-processes";
 import { freePort, spawnMain } from "../support/hardening-processes";
 import { print } from "graphql";
+import { buildDist } from "../support/build-once";
 
 jest.setTimeout(240_000);
 const ROOT = join(__dirname, "../..");
 const STACK = /^\s+at /m;
 
-beforeAll(() => {
-  execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "pipe", timeout: 200_000 });
-});
+beforeAll(() => buildDist(), 300_000);
 
 let db: TestDatabase;
 let server: ChildServer | undefined;

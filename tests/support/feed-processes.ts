@@ -4,10 +4,11 @@
  * newsgraph server processes started from the compiled build (dist/).
  */
 import type { ChildProcess } from "node:child_process";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { Client } from "pg";
+import { buildDist } from "./build-once";
 import type { TestDatabase } from "./database";
 import { createTestDatabase } from "./database";
 import { waitFor, WAIT_MS } from "./feed-client";
@@ -90,15 +91,6 @@ export class PrivateRedis {
   async stop(): Promise<void> {
     await kill(this.child, "SIGTERM");
   }
-}
-
-/** Compiles src/ and migrations/ to dist/ (`npm run -s build`). */
-export function buildDist(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile("npm", ["run", "-s", "build"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`npm run build failed:\n${stdout}\n${stderr}`)) : resolve(),
-    );
-  });
 }
 
 /** `node dist/src/main.js` with its own environment; ready once it logged the line with its URL. */

@@ -14,6 +14,8 @@ import { provideTestRedis } from "./global-redis";
  * test file opens its own copy of it (tests/support/server.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // One id for the run: the build steps (tests/support/build-once.ts) run once in it, whichever file asks first.
+  process.env.NEWSGRAPH_TEST_RUN = `${process.pid}-${Date.now()}`;
   (globalThis as { __NEWSGRAPH_TEST_REDIS__?: unknown }).__NEWSGRAPH_TEST_REDIS__ = await provideTestRedis();
   if (process.env.DATABASE_URL) return;
   const dir = mkdtempSync(join(tmpdir(), "newsgraph-template-"));
