@@ -207,33 +207,22 @@ const TOPIC_PAGE = `query BenchTopicPage($slug: String!, $first: Int, $after: St
   }
 }`;
 
-const SEARCH = `query BenchSearch($query: String!) {
+/** One search page of 20, with the count field given (or none); the three search scenarios differ only in it. */
+const searchQuery = (name, count) => `query ${name}($query: String!) {
   search(query: $query, first: 20) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
+${count ? `    ${count}\n` : ""}    pageInfo { hasNextPage endCursor }
     nodes { id slug title standfirst publishedAt authors { name } }
   }
 }`;
 
+const SEARCH = searchQuery("BenchSearch", "totalCount");
 // The same ranked page without the exact number of matches, which for a common
-// word means visiting every matching row: the two figures side by side show
-// what each costs.
-const SEARCH_PAGE = `query BenchSearchPage($query: String!) {
-  search(query: $query, first: 20) {
-    pageInfo { hasNextPage endCursor }
-    nodes { id slug title standfirst publishedAt authors { name } }
-  }
-}`;
-
-// The page with the count a results page shows ("about 24,000 results"): the planner's estimate,
+// word means visiting every matching row: the figures side by side show what
+// each costs.
+const SEARCH_PAGE = searchQuery("BenchSearchPage", null);
+// The count a results page shows ("about 24,000 results"): the planner's estimate,
 // which reads no matching row.
-const SEARCH_ABOUT = `query BenchSearchAbout($query: String!) {
-  search(query: $query, first: 20) {
-    estimatedTotalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { id slug title standfirst publishedAt authors { name } }
-  }
-}`;
+const SEARCH_ABOUT = searchQuery("BenchSearchAbout", "estimatedTotalCount");
 
 const body = (query, variables) => JSON.stringify({ query, variables });
 

@@ -74,14 +74,16 @@ describeReplicas("read replicas (PostgreSQL only; skipped on PGlite)", () => {
     const pools = [server.db.primarySql, server.db.replicas!.replicas[0].sql];
     for (const pool of pools) pool.watch(id);
     watching = id;
+    let result: T;
+    let counts: number[];
     try {
-      const result = await fn();
-      const [primary, replica] = pools.map((pool) => pool.unwatch(id));
-      return { result, primary: primary!, replica: replica! };
+      result = await fn();
     } finally {
+      // Unwatched whether fn failed or not: the counts end with the request.
       watching = undefined;
-      for (const pool of pools) pool.unwatch(id);
+      counts = pools.map((pool) => pool.unwatch(id));
     }
+    return { result, primary: counts[0]!, replica: counts[1]! };
   };
   const onReplica = async <T>(sql: string): Promise<T[]> => {
     const c = new Client({ connectionString: replica!.url("postgres") });
