@@ -392,6 +392,21 @@ test("a restart in the middle of a delivery loses nothing and sends nothing ackn
 }, 60_000);
 
 test("paused while a delivery is in flight: its acknowledgement still counts, nothing more is sent until resumed", async () => {
+  // The pause must land while the 2nd delivery is in flight, i.e. within the delivery timeout; the file's
+  // 500 ms (for the hanging receiver) is shorter than a mutation on a loaded CI machine can take (the
+  // attempt then rightly times out, and a paused endpoint records no acknowledgement). A server of
+  // this test's own with a long timeout takes the deliveries meanwhile; the file's is restored after.
+  await server.stop();
+  server = await startOn(db, webhookConfig({ retryWindowMs: 1500, timeoutMs: 60_000, leaseMs: 120_000 }));
+  try {
+    await pausedInFlight();
+  } finally {
+    await server.stop();
+    server = await startOn(db, webhookConfig({ retryWindowMs: 1500 }));
+  }
+}, 60_000);
+
+async function pausedInFlight() {
   let release: (() => void) | undefined;
   const ids: string[] = [];
   const r = await receiver((_, n) => {
@@ -422,7 +437,7 @@ test("paused while a delivery is in flight: its acknowledgement still counts, no
     () => "4 acks after resuming",
   );
   expectOnceInOrder(r, ids);
-});
+}
 
 test("the delivery log is pruned with the feed's retention", async () => {
   const r = await receiver(200);

@@ -76,6 +76,8 @@ export class ArticleWidget {
   private stopLive: (() => void) | null = null;
   /** Where the feed stood just before the page's data was read (a gap-free `since`). */
   private startCursor: string | null = null;
+  /** startCursor was read just now, after the server refused a cursor as unknown. */
+  private freshCursor = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -218,7 +220,9 @@ export class ArticleWidget {
     }
     const articleId = this.article!.id;
     const key = cursorKey(`article:${articleId}`);
-    const variables = { articleId, since: load<string | null>(key, null) };
+    // From the stored cursor (a reload resumes), else from where the feed stood before the page was
+    // read: the replay covers whatever the subscription's set-up on the server would otherwise miss.
+    const variables = { articleId, since: load<string | null>(key, null) ?? this.startCursor };
     this.variables = variables;
     this.stopComments?.();
     this.stopComments = this.options.live.subscribe<CommentEventData>(COMMENT_ADDED, variables, {
@@ -327,9 +331,24 @@ export class ArticleWidget {
   private onCommentsError(errors: GqlError[], key: string): void {
     const code = errors[0]?.extensions?.code;
     if (code === "BAD_USER_INPUT" && errors.some((e) => e.extensions?.fields?.since)) {
-      // The cursor is unknown to the server (e.g. the feed log was reset): start afresh and catch up by query.
+      // The cursor is unknown to the server (e.g. the feed log was reset, and the page's start cursor may
+      // be from before that): subscribe from a fresh one, read before the catch-up query, so that neither
+      // a comment between the two nor one during the subscription's set-up is missed.
+      // A fresh cursor refused as well: subscribe from now, caught up by query, rather than loop.
       save(key, null);
-      this.subscribeComments();
+      const refusedFresh = this.freshCursor;
+      this.startCursor = null;
+      this.freshCursor = false;
+      if (refusedFresh) {
+        this.subscribeComments();
+        return;
+      }
+      void this.feedCursor().then((cursor) => {
+        this.startCursor = cursor;
+        this.freshCursor = cursor !== null;
+        this.subscribeComments();
+        if (cursor) this.fetchRecent();
+      });
       return;
     }
     if (code === "NOT_FOUND") {
