@@ -18,6 +18,7 @@ import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { runLiveBlog } from "./feed-liveblog.mjs";
+import { SERVER_NODE_FLAGS } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const WebSocket = require("ws");
@@ -71,7 +72,7 @@ function startServer(databaseUrl, extraEnv = {}) {
   delete env.DATA_DIR;
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server alone.
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "dist/src/main.js"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, "dist/src/main.js"], {
     env,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -2,12 +2,23 @@
 // process, the newsgraph server started in this process, number formats.
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The Node.js flags the server ships with: those of `npm start` (package.json), which the Dockerfile's CMD
+ * repeats (tests/unit/docker.test.ts). A bench measures the server as it runs in production: a server it
+ * spawns gets them, and one it runs in its own process needs them on the bench's command line (package.json's
+ * bench scripts pass them; startNewsgraph says so when they are missing).
+ */
+export const SERVER_NODE_FLAGS = (() => {
+  const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start.split(/\s+/);
+  return start.slice(1, start.indexOf("dist/src/main.js"));
+})();
 
 /** The front page as a web client asks for it (bench/run.mjs "front"; bench/peer.mjs). */
 export const FRONT_PAGE = `query BenchFrontPage($first: Int) {
@@ -67,6 +78,12 @@ export const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
  * bench to count and show. `overrides` are the configuration's own settings.
  */
 export async function startNewsgraph(databaseUrl, overrides = {}) {
+  const missing = SERVER_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missing.length) {
+    console.error(
+      `bench: this process lacks npm start's ${missing.join(" ")}: the server runs untuned (use npm run bench*)`,
+    );
+  }
   await import("reflect-metadata");
   const { createServer } = await dist("src/server.js");
   const { loadConfig } = await dist("src/config/index.js");

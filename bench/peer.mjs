@@ -26,6 +26,7 @@ import {
   ARTICLE_PAGE,
   FRONT_PAGE,
   ROOT,
+  SERVER_NODE_FLAGS,
   busiestArticles,
   failer,
   fmt,
@@ -163,6 +164,8 @@ async function startPeer(databaseUrl) {
   const child = spawn(
     process.execPath,
     [
+      // The same V8 tuning as newsgraph's server: the two differ in their code, not in their runtime's settings.
+      ...SERVER_NODE_FLAGS,
       peerCli(),
       ...["--connection", databaseUrl, "--schema", "public", "--host", "127.0.0.1", "--port", String(port)],
       ...["--max-pool-size", "10", "--disable-query-log", "--disable-default-mutations"],
@@ -295,7 +298,8 @@ async function main() {
   const run = chosen.map((name) => ({ name, ...all[name] }));
 
   console.log(
-    `bench:peer: ${run.map((r) => r.label).join(", ")}; newsgraph vs PostGraphile ${PEER_VERSION}, ` +
+    `bench:peer: ${run.map((r) => r.label).join(", ")}; newsgraph vs PostGraphile ${PEER_VERSION} ` +
+      `(both with node ${SERVER_NODE_FLAGS.join(" ") || "defaults"}), ` +
       `${fmt(n)} published articles; ${opts.duration} s per run after ${opts.warmup} s warm-up, ` +
       `${opts.connections} connections; machine: ${cpus().length} CPU(s), load average ${loadavg()
         .map((l) => l.toFixed(1))

@@ -4,6 +4,7 @@ import type { Logger as OrmLogger, MixedList, EntitySchema } from "typeorm";
 import { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { SnakeNamingStrategy } from "./naming";
+import { pgTypes } from "./pg-dates";
 import { SqlCounter } from "./sql-counter";
 import type { DataDirOwner } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./pglite";
@@ -83,9 +84,10 @@ export class Database implements Queryable {
       logger: new CountingLogger([counter, primaryCounter], options.logger),
       extra: embedded
         ? // PGlite serves one connection: a pool of one keeps transactions apart.
-          { max: 1 }
+          { max: 1, types: pgTypes }
         : {
             max: options.poolSize,
+            types: pgTypes,
             connectionTimeoutMillis: 5000,
             statement_timeout: options.statementTimeoutMs || undefined,
             // The server enforces statement_timeout only while it runs; a frozen or unreachable server

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { Pool } from "pg";
+import { pgTypes } from "./pg-dates";
 import { SqlCounter } from "./sql-counter";
 
 /**
@@ -76,6 +77,7 @@ export class Replica {
       statement_timeout: options.statementTimeoutMs || undefined,
       query_timeout: options.statementTimeoutMs ? options.statementTimeoutMs + 1000 : undefined,
       application_name: "newsgraph-read",
+      types: pgTypes,
     });
     // An idle connection that dies (the replica restarts) must not crash the process; the next probe sees it.
     this.pool.on("error", () => {});

@@ -66,8 +66,27 @@ describe("Dockerfile", () => {
     expect(runtime!.instructions).toContainEqual(["EXPOSE", port]);
     const vars = [...env.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]!);
     for (const v of vars) expect([v, configVariables().has(v)]).toEqual([v, true]);
-    expect(runtime!.instructions.find(([op]) => op === "CMD")![1]).toBe('["node", "dist/src/main.js"]');
+    // The image runs what `npm start` runs, with the same Node.js flags.
+    const start = JSON.parse(read("package.json")).scripts.start.split(/\s+/) as string[];
+    expect(start[0]).toBe("node");
+    expect(start[start.length - 1]).toBe("dist/src/main.js");
+    expect(JSON.parse(runtime!.instructions.find(([op]) => op === "CMD")![1])).toEqual(start);
     expect(runtime!.instructions.find(([op]) => op === "HEALTHCHECK")![1]).toContain("/readyz");
+  });
+
+  test("the benches run the server with npm start's Node.js flags", () => {
+    const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+    const start = scripts.start!.split(/\s+/);
+    const flags = start.slice(1, -1);
+    expect(flags).toContain("--max-semi-space-size=64");
+    // bench, bench:peer and bench:cache run the server in their own process; bench:feed spawns it with
+    // bench/lib.mjs's SERVER_NODE_FLAGS, read from the start script.
+    for (const name of ["bench", "bench:peer", "bench:cache", "bench:feed"]) {
+      const node = scripts[name]!.split("&&").pop()!.trim().split(/\s+/);
+      expect([name, node.slice(0, 1 + flags.length)]).toEqual([name, ["node", ...flags]]);
+    }
+    expect(read("bench/lib.mjs")).toContain("scripts.start");
+    expect(read("bench/feed.mjs")).toContain("...SERVER_NODE_FLAGS");
   });
 
   test("what the build stage copies exists in the repository, and .dockerignore keeps local state out", () => {
