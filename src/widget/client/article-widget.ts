@@ -1,9 +1,6 @@
 import { CommentForm } from "./comment-form";
-import { CorrectionsView } from "./corrections";
-import { LeadImageView } from "./lead-image";
-import { append, formatTime, h, joinNames, timeValue } from "./dom";
+import { h } from "./dom";
 import { NewItemsPill } from "./pill";
-import { articleFragment } from "./safe-html";
 import { LiveBlogView } from "./live-blog";
 import type {
   ArticleData,
@@ -35,6 +32,7 @@ import { Thread } from "./thread";
 import type { GqlError, Live } from "./transport";
 import { httpRequest } from "./transport";
 import { StatusLine } from "./status-line";
+import { StoryView } from "./story";
 
 export interface WidgetOptions {
   endpoint: string;
@@ -58,14 +56,8 @@ export class ArticleWidget {
   private readonly form: CommentForm;
   private readonly pill = new NewItemsPill(["comment", "comments"], "↓");
   private readonly status: StatusLine;
-  private readonly heading = h("h1", { class: "ngw-title" });
-  private readonly standfirst = h("p", { class: "ngw-standfirst" });
-  private readonly byline = h("p", { class: "ngw-byline" });
-  private readonly body = h("div", { class: "ngw-body" });
-  private readonly lead = new LeadImageView();
-  private readonly updatedNote = h("p", { class: "ngw-updated", role: "status", "aria-live": "polite" });
+  private readonly story: StoryView;
   private readonly countEl = h("span", { class: "ngw-count" });
-  private readonly corrections = new CorrectionsView();
   private readonly closedNote = h("p", { class: "ngw-closed", hidden: true }, "Comments are closed.");
   private variables: { articleId: string; since: string | null } | null = null;
   private stopComments: (() => void) | null = null;
@@ -85,6 +77,7 @@ export class ArticleWidget {
     private readonly options: WidgetOptions,
   ) {
     this.status = new StatusLine(options.live);
+    this.story = new StoryView(options.endpoint, options.showBody);
     this.thread = new Thread(
       {
         reply: (comment, slot) => this.form.replyTo(comment, slot),
@@ -127,22 +120,7 @@ export class ArticleWidget {
     }
     this.article = article;
     this.root.replaceChildren(
-      h(
-        "article",
-        { class: "ngw-story" },
-        h(
-          "header",
-          { class: "ngw-story-head" },
-          this.heading,
-          this.standfirst,
-          this.byline,
-          this.updatedNote,
-          this.corrections.el,
-        ),
-        this.lead.el,
-        this.options.showBody ? this.body : null,
-        this.liveSlot,
-      ),
+      h("article", { class: "ngw-story" }, ...this.story.elements, this.liveSlot),
       h(
         "section",
         { class: "ngw-discussion", "aria-label": "Comments" },
@@ -176,26 +154,7 @@ export class ArticleWidget {
   private showArticle(a: ArticleData, updated: boolean): void {
     const previous = this.article;
     this.article = { ...a, comments: undefined };
-    this.heading.textContent = a.title;
-    this.standfirst.textContent = a.standfirst ?? "";
-    this.standfirst.hidden = !a.standfirst;
-    this.lead.show(a.leadImage ?? null, this.options.endpoint);
-    const names = a.authors.map((author) => author.name);
-    this.byline.replaceChildren();
-    append(
-      this.byline,
-      names.length ? h("span", { class: "ngw-authors" }, `By ${joinNames(names)}`) : null,
-      a.publishedAt ? h("time", { class: "ngw-time", datetime: a.publishedAt }, formatTime(a.publishedAt)) : null,
-    );
-    // bodyHtml is rendered and sanitised by the server when the article is written; articleFragment
-    // keeps only what that sanitiser allows, so a bad row still cannot run script here.
-    if (this.options.showBody && (!previous || previous.bodyHtml !== a.bodyHtml || !updated)) {
-      this.body.replaceChildren(articleFragment(a.bodyHtml));
-    }
-    const edited = timeValue(a.updatedAt) - timeValue(a.publishedAt) > 60_000;
-    this.updatedNote.textContent = edited ? `Updated ${formatTime(a.updatedAt)}` : "";
-    this.updatedNote.hidden = !edited;
-    this.corrections.show(a.corrections);
+    this.story.show(a, previous, updated);
     this.liveView?.setState(!!a.isLive, a.liveUntil);
     // An article that becomes a live blog while open: its live blog starts (comments stay as they are).
     if (updated && !this.liveView && isLiveBlog(a)) void this.startLiveBlog(false);
@@ -230,10 +189,7 @@ export class ArticleWidget {
         // Updating the payload in place: a resubscription after a reconnect resumes from here.
         variables.since = event.cursor;
         save(key, event.cursor);
-        const comment = event.comment;
-        const own = this.thread.isPending(comment.id);
-        this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
-        if (own) forgetPending(this.article!.id, comment.id);
+        this.upsertLive(event.comment);
       },
       error: (errors) => this.onCommentsError(errors, key),
     });
@@ -261,14 +217,18 @@ export class ArticleWidget {
           forgetPending(this.article!.id, event.commentId);
           return;
         }
-        const comment = event.comment;
-        const own = this.thread.isPending(comment.id);
-        this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
-        if (own) forgetPending(this.article!.id, comment.id);
+        this.upsertLive(event.comment);
       },
       error: (errors) => this.onCommentsError(errors, key),
     });
     if (!variables.since) this.fetchRecent();
+  }
+
+  /** A comment from a live stream: added or updated in place; the writer's own is no longer pending. */
+  private upsertLive(comment: CommentData): void {
+    const own = this.thread.isPending(comment.id);
+    this.thread.upsert(comment, comment.parent?.id ?? null, { live: true, own });
+    if (own) forgetPending(this.article!.id, comment.id);
   }
 
   private async feedCursor(): Promise<string | null> {
